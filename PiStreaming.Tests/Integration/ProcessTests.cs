@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using PiStreaming.Tests.Support;
+
+namespace PiStreaming.Tests.Integration;
+
+/// <summary>The program as a real process: start-up errors, and stopping with viewers connected.</summary>
+public class ProcessTests
+{
+    private static readonly string[] Loopback = ["--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0"];
+
+    [TestCase(ServerProcess.SIGINT)]
+    [TestCase(ServerProcess.SIGTERM)]
+    public async Task Stop_signal_with_viewers_connected_exits_0_quickly_and_leaves_no_ffmpeg(int signal)
+    {
+        using var server = ServerProcess.Start(Loopback);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"))));
+        await Task.WhenAll(viewers.Select(v => v.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10))));
+        var children = server.ChildPids();
+        Assert.That(children, Is.Not.Empty, "ffmpeg should be running");
+
+        var stopwatch = Stopwatch.StartNew();
+        server.Signal(signal);
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        stopwatch.Stop();
+        TestContext.Out.WriteLine($"signal {signal}: exited {exitCode} after {stopwatch.ElapsedMilliseconds} ms");
+
+        Assert.That(exitCode, Is.Zero, server.StandardError);
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "goal is under 1 s; slack for a busy machine");
+        Assert.That(children.Where(ServerProcess.IsAlive), Is.Empty, "ffmpeg left behind");
+        Assert.That(server.StandardError, Does.Not.Contain("Exception").And.Not.Contain("fail:"));
+        foreach (var viewer in viewers)
+        {
+            Assert.That(await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(2)), Is.Not.Null);
+            Assert.That(viewer.CloseStatus, Is.EqualTo(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable), "viewers get a proper close");
+            viewer.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task Port_in_use_is_one_line_and_exit_code_2()
+    {
+        using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+
+        using var server = ServerProcess.Start(["--bind", "127.0.0.1", "--http-port", port.ToString(), "--ws-port", "0"]);
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(2));
+        Assert.That(server.StandardError.Trim(), Does.StartWith("error: ").And.Contain("in use").And.Not.Contain('\n'));
+    }
+
+    [Test]
+    public async Task Missing_ffmpeg_says_how_to_install_it()
+    {
+        var dotnetDirectory = Path.GetDirectoryName(Environment.ProcessPath)!;
+        using var server = ServerProcess.Start(Loopback, new Dictionary<string, string?> { ["PATH"] = dotnetDirectory });
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(2));
+        Assert.That(server.StandardError.Trim(), Is.EqualTo("error: ffmpeg not found on PATH; install it with: sudo apt install ffmpeg"));
+    }
+
+    [Test]
+    public async Task Invalid_option_is_one_line_and_exit_code_2()
+    {
+        using var server = ServerProcess.Start(["--width", "641"]);
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(2));
+        Assert.That(server.StandardError.Trim(), Does.StartWith("error: --width must be an even number").And.Not.Contain('\n'));
+    }
+
+    [Test]
+    public async Task Stdin_source_streams_piped_frames_and_ends_with_its_input()
+    {
+        var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "48", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "320", "--height", "240"]);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+        await server.Process.StandardInput.BaseStream.WriteAsync(frames);
+        server.Process.StandardInput.Close();
+        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
+        Assert.That((decoded.Width, decoded.Height), Is.EqualTo((320, 240)));
+        Assert.That(decoded.Frames, Is.EqualTo(48), "every piped frame arrives; the viewer joined before the first");
+    }
+}

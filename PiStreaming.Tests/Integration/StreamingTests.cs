@@ -1,0 +1,84 @@
+using System.Net.Sockets;
+using PiStreaming.Broadcasting;
+using PiStreaming.Encoding;
+using PiStreaming.Options;
+using PiStreaming.Sources;
+using PiStreaming.Tests.Support;
+
+namespace PiStreaming.Tests.Integration;
+
+/// <summary>Real server, real ffmpeg, real WebSocket clients on loopback.</summary>
+public class StreamingTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task Viewer_gets_the_header_then_video_that_ffmpeg_decodes_at_the_right_size()
+    {
+        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 320, Height = 240 });
+        using var viewer = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
+
+        var messages = await viewer.ReceiveMessagesAsync(1 + 30, Patience);
+
+        Assert.That(messages, Has.Count.EqualTo(31));
+        Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(320, 240))));
+        var first = EncodedPicture.Parse(messages[1]);
+        Assert.That((first.Type, first.HasSequenceHeader), Is.EqualTo((PictureType.I, true)), "a viewer starts at an I picture");
+        Assert.That(messages.Skip(1).Select(m => EncodedPicture.Parse(m).Type), Has.None.EqualTo(PictureType.Unknown), "one whole picture per message");
+
+        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
+        Assert.That((decoded.Width, decoded.Height, decoded.Frames), Is.EqualTo((320, 240, 30)));
+        Assert.That(decoded.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task Several_viewers_get_the_same_stream()
+    {
+        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 160, Height = 120 });
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => WebSocketViewer.ConnectAsync(server.WebSocketUri)));
+        try
+        {
+            var received = await Task.WhenAll(viewers.Select(v => v.ReceiveMessagesAsync(1 + 40, Patience)));
+
+            // Viewers may start at different I pictures; from the latest common start they must match byte for byte.
+            var streams = received.Select(r => r.Skip(1).Select(Convert.ToBase64String).ToList()).ToList();
+            var commonStart = streams.Select(s => s[0]).First(first => streams.All(s => s.Contains(first)));
+            var aligned = streams.Select(s => s.Skip(s.IndexOf(commonStart)).Take(20).ToList()).ToList();
+            Assert.That(aligned.Select(a => a.Count), Is.All.EqualTo(20));
+            Assert.That(aligned, Is.All.EqualTo(aligned[0]));
+        }
+        finally
+        {
+            foreach (var viewer in viewers)
+            {
+                viewer.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_viewer_that_stops_reading_does_not_stop_the_others()
+    {
+        // A big, noisy picture so that the stalled viewer's socket buffers fill quickly.
+        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 640, Height = 480, BitrateKbps = 8000, FrameRate = 30 });
+
+        // The stalled client: a raw TCP connection that completes the handshake and then never reads.
+        using var stalled = new TcpClient();
+        await stalled.ConnectAsync("127.0.0.1", server.Server.WebSocketPort);
+        stalled.ReceiveBufferSize = 4096;
+        var handshake = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stalled.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(handshake));
+
+        using var healthy = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
+        await healthy.ReceiveMessagesAsync(1 + 30, Patience); // let the stalled one fall well behind
+
+        var started = DateTime.UtcNow;
+        var later = await healthy.ReceiveMessagesAsync(60, Patience);
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+
+        Assert.That(later, Has.Count.EqualTo(60), "the healthy viewer kept receiving");
+        Assert.That(seconds, Is.LessThan(6), "60 pictures at 30 fps should take about 2 s");
+        Assert.That(server.Server.ViewerCount, Is.EqualTo(2));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PiStreaming.Tests.Support;
+
+/// <summary>Decodes a received MPEG-1 stream with ffmpeg itself, to prove it is real video.</summary>
+public static class FfmpegProbe
+{
+    public sealed record Decoded(int Width, int Height, int Frames, string Errors);
+
+    public static async Task<Decoded> DecodeAsync(byte[] mpeg1Stream)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pistreaming-{Guid.NewGuid():N}.m1v");
+        await File.WriteAllBytesAsync(file, mpeg1Stream);
+        try
+        {
+            var (probe, _) = await RunAsync("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                "-show_entries", "stream=width,height,nb_read_frames", "-of", "csv=p=0", file);
+            var (_, errors) = await RunAsync("ffmpeg", "-v", "error", "-i", file, "-f", "null", "-");
+            var fields = probe.Trim().Split(',');
+            return new Decoded(Parse(fields[0]), Parse(fields[1]), Parse(fields[2]), errors.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Runs ffmpeg to make test input, e.g. raw frames of its testsrc.</summary>
+    public static async Task<byte[]> GenerateAsync(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error" }.Concat(arguments).Append("pipe:1"))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        using var output = new MemoryStream();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.BaseStream.CopyToAsync(output);
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, await errors);
+        return output.ToArray();
+    }
+
+    private static int Parse(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
+
+    private static async Task<(string Output, string Errors)> RunAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (await output, await errors);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace PiStreaming.Tests.Support;
+
+/// <summary>The server as users run it: a separate process, signalled like a terminal would.</summary>
+public sealed partial class ServerProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> errorLines = new();
+    private readonly TaskCompletionSource<(int Http, int WebSocket)> ports = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process)
+    {
+        this.process = process;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            errorLines.Enqueue(e.Data);
+            if (ListeningLine().Match(e.Data) is { Success: true } match)
+            {
+                ports.TrySetResult((int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)));
+            }
+        };
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => process.Id;
+    public Process Process => process;
+    public string StandardError => string.Join('\n', errorLines);
+
+    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return new ServerProcess(Process.Start(startInfo)!);
+    }
+
+    /// <summary>The ports from the server's "open http://...:P/ (video WebSocket on port Q)" line.</summary>
+    public Task<(int Http, int WebSocket)> WaitUntilListeningAsync(TimeSpan timeout) => ports.Task.WaitAsync(timeout);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return process.ExitCode;
+    }
+
+    public void Signal(int signal) => Assert.That(Kill(process.Id, signal), Is.Zero, "kill() failed");
+
+    /// <summary>Pids whose parent is this process (ffmpeg, camera tools).</summary>
+    public IReadOnlyList<int> ChildPids() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == process.Id)
+            .ToList();
+
+    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1]);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    public const int SIGINT = 2;
+    public const int SIGTERM = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"open http://\S+:(\d+)/ \(video WebSocket on port (\d+)\)")]
+    private static partial Regex ListeningLine();
+}

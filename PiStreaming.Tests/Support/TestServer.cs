@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PiStreaming.Options;
+using PiStreaming.Processes;
+using PiStreaming.Sources;
+using PiStreaming.Web;
+
+namespace PiStreaming.Tests.Support;
+
+/// <summary>The real server, in this process, on ephemeral loopback ports.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly ILoggerFactory loggers;
+
+    private TestServer(StreamingServer server, ILoggerFactory loggers, ServerOptions options)
+    {
+        Server = server;
+        this.loggers = loggers;
+        Options = options;
+    }
+
+    public StreamingServer Server { get; }
+    public ServerOptions Options { get; }
+    public Uri HttpUri => new($"http://127.0.0.1:{Server.HttpPort}/");
+    public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.WebSocketPort}/");
+
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, IFrameSource? source = null)
+    {
+        options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback };
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
+        source ??= FrameSourceFactory.Create(options, loggers);
+        var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
+        var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
+        return new TestServer(server, loggers, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        loggers.Dispose();
+    }
+}

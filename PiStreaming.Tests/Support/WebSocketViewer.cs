@@ -1,0 +1,63 @@
+using System.Net.WebSockets;
+
+namespace PiStreaming.Tests.Support;
+
+/// <summary>A test client: a real ClientWebSocket that collects whole binary messages.</summary>
+public sealed class WebSocketViewer : IDisposable
+{
+    private readonly ClientWebSocket socket = new();
+
+    public WebSocketState State => socket.State;
+    public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
+
+    public static async Task<WebSocketViewer> ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
+    {
+        var viewer = new WebSocketViewer();
+        await viewer.socket.ConnectAsync(uri, cancellationToken);
+        return viewer;
+    }
+
+    /// <summary>The next whole message, or null when the server closed the socket.</summary>
+    public async Task<byte[]?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return message.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Messages until <paramref name="count"/> have arrived or the time is up.</summary>
+    public async Task<List<byte[]>> ReceiveMessagesAsync(int count, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var messages = new List<byte[]>();
+        try
+        {
+            while (messages.Count < count && await ReceiveMessageAsync(cancel.Token) is { } message)
+            {
+                messages.Add(message);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return messages;
+    }
+
+    public Task CloseAsync() => socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+
+    public void Dispose() => socket.Dispose();
+}

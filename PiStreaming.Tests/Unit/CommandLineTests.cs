@@ -1,0 +1,74 @@
+using System.Net;
+using PiStreaming.Options;
+
+namespace PiStreaming.Tests.Unit;
+
+public class CommandLineTests
+{
+    private static ServerOptions Parse(params string[] args)
+    {
+        var result = ServerCommandLine.Create().Parse(args);
+        Assert.That(result.Errors, Is.Empty, string.Join("; ", result.Errors.Select(e => e.Message)));
+        return ServerCommandLine.ToOptions(result);
+    }
+
+    private static string Error(params string[] args)
+    {
+        var result = ServerCommandLine.Create().Parse(args);
+        Assert.That(result.Errors, Is.Not.Empty, "expected an error for: " + string.Join(' ', args));
+        return result.Errors[0].Message;
+    }
+
+    [Test]
+    public void Defaults_are_the_originals()
+    {
+        var options = Parse();
+        Assert.Multiple(() =>
+        {
+            Assert.That((options.Width, options.Height, options.FrameRate, options.BitrateKbps), Is.EqualTo((640, 480, 24.0, 800)));
+            Assert.That((options.HttpPort, options.WebSocketPort), Is.EqualTo((8082, 8084)));
+            Assert.That((options.Color, options.BackgroundColor, options.Source), Is.EqualTo(("#444", "#333", "testpattern")));
+            Assert.That(options.Bind, Is.Null);
+            Assert.That(options.HorizontalFlip || options.VerticalFlip, Is.False);
+        });
+    }
+
+    [Test]
+    public void Every_option_is_read()
+    {
+        var options = Parse("--width", "1280", "--height", "720", "--framerate", "30", "--bitrate", "2000", "--http-port", "9000",
+            "--ws-port", "9001", "--bind", "127.0.0.1", "--source", "stdin", "--hflip", "--vflip", "--color", "#fff",
+            "--background-color", "#000000");
+        Assert.That(options, Is.EqualTo(new ServerOptions
+        {
+            Width = 1280, Height = 720, FrameRate = 30, BitrateKbps = 2000, HttpPort = 9000, WebSocketPort = 9001,
+            Bind = IPAddress.Loopback, Source = "stdin", HorizontalFlip = true, VerticalFlip = true, Color = "#fff", BackgroundColor = "#000000",
+        }));
+    }
+
+    [TestCase("--width", "641", "even")]
+    [TestCase("--width", "0", "even")]
+    [TestCase("--width", "4096", "1920")]
+    [TestCase("--height", "1081", "1080")]
+    [TestCase("--width", "abc", "abc")]
+    [TestCase("--framerate", "0", "1 to 60")]
+    [TestCase("--framerate", "61", "1 to 60")]
+    [TestCase("--bitrate", "-5", "kbit/s")]
+    [TestCase("--http-port", "70000", "port")]
+    [TestCase("--source", "webcam9", "testpattern")]
+    [TestCase("--bind", "not-an-ip", "IP address")]
+    [TestCase("--color", "red;}", "colour")]
+    public void Invalid_values_give_one_clear_line(string option, string value, string expectedText)
+    {
+        var message = Error(option, value);
+        Assert.That(message, Does.Contain(expectedText));
+        Assert.That(message, Does.Not.Contain('\n'));
+    }
+
+    [Test]
+    public void Same_port_twice_is_refused() =>
+        Assert.That(Error("--http-port", "9000", "--ws-port", "9000"), Does.Contain("must differ"));
+
+    [Test]
+    public void Unknown_option_is_refused() => Assert.That(Error("--frobnicate"), Does.Contain("--frobnicate"));
+}

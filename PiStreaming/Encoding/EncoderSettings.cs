@@ -1,0 +1,18 @@
+using PiStreaming.Options;
+using PiStreaming.Sources;
+
+namespace PiStreaming.Encoding;
+
+/// <summary>What the encoder needs to know; built from the server options.</summary>
+public sealed record EncoderSettings(
+    FrameFormat Format,
+    Mpeg1FrameRate FrameRate,
+    int BitrateKbps,
+    bool HorizontalFlip = false,
+    bool VerticalFlip = false,
+    string FfmpegPath = "ffmpeg")
+{
+    public static EncoderSettings From(ServerOptions options, string ffmpegPath) =>
+        new(new FrameFormat(options.Width, options.Height), options.CodedFrameRate, options.BitrateKbps,
+            options.HorizontalFlip, options.VerticalFlip, ffmpegPath);
+}

@@ -1,0 +1,116 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PiStreaming.Processes;
+
+namespace PiStreaming.Encoding;
+
+/// <summary>One background ffmpeg process: raw frames in, encoded MPEG-1 pictures out.</summary>
+public sealed class FfmpegEncoder : IAsyncDisposable
+{
+    /// <summary>How long one frame may wait for ffmpeg to take it before the encoder counts as stuck.</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(3);
+
+    private readonly ChildProcess process;
+
+    private FfmpegEncoder(ChildProcess process) => this.process = process;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Why ffmpeg stopped, from its exit code and last stderr line.</summary>
+    public string FailureDescription =>
+        process.HasExited
+            ? $"ffmpeg exited with code {process.ExitCode}{(process.LastErrorLine.Length > 0 ? ": " + process.LastErrorLine : "")}"
+            : "ffmpeg stopped producing output";
+
+    /// <exception cref="ChildProcessException">ffmpeg cannot be started.</exception>
+    public static FfmpegEncoder Start(EncoderSettings settings, ILogger logger) =>
+        new(ChildProcess.Start(settings.FfmpegPath, FfmpegArguments.For(settings), logger));
+
+    /// <summary>Hands one raw frame to ffmpeg.</summary>
+    /// <exception cref="EncoderFailedException">ffmpeg has exited or took no input for <see cref="StuckAfter"/>.</exception>
+    public async Task WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        using var stuck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stuck.CancelAfter(StuckAfter);
+        try
+        {
+            await process.StandardInput.WriteAsync(frame, stuck.Token);
+            await process.StandardInput.FlushAsync(stuck.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EncoderFailedException($"ffmpeg took no frame for {StuckAfter.TotalSeconds:0} s (stuck)");
+        }
+        catch (IOException)
+        {
+            throw new EncoderFailedException(await DescribeExitAsync());
+        }
+    }
+
+    /// <summary>Encoded pictures as ffmpeg writes them, until its output ends.</summary>
+    public async IAsyncEnumerable<EncodedPicture> ReadPicturesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = PipeReader.Create(process.StandardOutput, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                while (MultipartPacketParser.TryReadPacket(ref buffer, out var packet))
+                {
+                    yield return EncodedPicture.Parse(packet);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>Ends ffmpeg's input so it writes what it holds and exits; kills it after <paramref name="timeout"/>.</summary>
+    public async Task CompleteAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await process.StandardInput.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // ffmpeg is already gone (e.g. it got the terminal's Ctrl+C too).
+        }
+
+        await process.StopAsync(timeout);
+    }
+
+    /// <summary>Kills ffmpeg at once (it is stuck or its output is unusable).</summary>
+    public void Kill() => process.Kill();
+
+    public ValueTask DisposeAsync() => process.DisposeAsync();
+
+    private async Task<string> DescribeExitAsync()
+    {
+        // A broken pipe means ffmpeg is exiting; give it a moment so its exit code and last words are known.
+        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return FailureDescription;
+    }
+}
+
+/// <summary>The encoder stopped working; the message says why.</summary>
+public sealed class EncoderFailedException(string message) : Exception(message);

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace PiStreaming.Options;
+
+/// <summary>The command line: every option, its default and its validation rule.</summary>
+public static partial class ServerCommandLine
+{
+    private static readonly ServerOptions Defaults = new();
+
+    private static readonly Option<int> Width = Number("--width", "Picture width in pixels (even, 16 to 1920)", Defaults.Width,
+        v => v is >= 16 and <= ServerOptions.MaxWidth && v % 2 == 0, "an even number from 16 to 1920");
+
+    private static readonly Option<int> Height = Number("--height", "Picture height in pixels (even, 16 to 1080)", Defaults.Height,
+        v => v is >= 16 and <= ServerOptions.MaxHeight && v % 2 == 0, "an even number from 16 to 1080");
+
+    private static readonly Option<double> FrameRate = new("--framerate", "-r")
+    {
+        Description = "Camera frames per second, 1 to 60. " + Mpeg1FrameRate.HelpText,
+        DefaultValueFactory = _ => Defaults.FrameRate,
+        Validators = { r => Check(r, (double v) => v is >= 1 and <= 60, "a number from 1 to 60") },
+    };
+
+    private static readonly Option<int> Bitrate = Number("--bitrate", "Encoder bitrate in kbit/s", Defaults.BitrateKbps,
+        v => v is >= 50 and <= 20000, "a number of kbit/s from 50 to 20000");
+
+    private static readonly Option<int> HttpPort = Number("--http-port", "Port of the web page", Defaults.HttpPort,
+        IsPort, "a port from 0 to 65535");
+
+    private static readonly Option<int> WebSocketPort = Number("--ws-port", "Port of the video WebSocket", Defaults.WebSocketPort,
+        IsPort, "a port from 0 to 65535");
+
+    private static readonly Option<string> Bind = new("--bind")
+    {
+        Description = "Address to listen on, e.g. 127.0.0.1 or ::1 (default: every interface, IPv6 and IPv4)",
+        Validators = { r => Check(r, (string v) => IPAddress.TryParse(v, out _), "an IP address") },
+    };
+
+    private static readonly Option<string> Source = new("--source", "-s")
+    {
+        Description = "Where frames come from: testpattern (a moving test picture) or stdin (raw I420 frames of the configured size)",
+        DefaultValueFactory = _ => Defaults.Source,
+        Validators = { r => Check(r, (string v) => Sources.FrameSourceFactory.IsKnown(v), "one of: " + Sources.FrameSourceFactory.KnownSources) },
+    };
+
+    private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
+    private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
+
+    private static readonly Option<string> Color = ColorOption("--color", "Page foreground colour", Defaults.Color);
+    private static readonly Option<string> BackgroundColor = ColorOption("--background-color", "Page background colour", Defaults.BackgroundColor);
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
+        foreach (var option in new Option[]
+                 {
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source,
+                     HorizontalFlip, VerticalFlip, Color, BackgroundColor,
+                 })
+        {
+            root.Options.Add(option);
+        }
+
+        root.Validators.Add(r =>
+        {
+            if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)
+            {
+                r.AddError("--http-port and --ws-port must differ");
+            }
+        });
+        return root;
+    }
+
+    public static ServerOptions ToOptions(ParseResult result) => new()
+    {
+        Width = result.GetValue(Width),
+        Height = result.GetValue(Height),
+        FrameRate = result.GetValue(FrameRate),
+        BitrateKbps = result.GetValue(Bitrate),
+        HttpPort = result.GetValue(HttpPort),
+        WebSocketPort = result.GetValue(WebSocketPort),
+        Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,
+        Source = result.GetValue(Source) ?? Defaults.Source,
+        HorizontalFlip = result.GetValue(HorizontalFlip),
+        VerticalFlip = result.GetValue(VerticalFlip),
+        Color = result.GetValue(Color) ?? Defaults.Color,
+        BackgroundColor = result.GetValue(BackgroundColor) ?? Defaults.BackgroundColor,
+    };
+
+    private static bool IsPort(int v) => v is >= 0 and <= 65535;
+
+    private static Option<int> Number(string name, string description, int defaultValue, Func<int, bool> isValid, string expected) =>
+        new(name)
+        {
+            Description = $"{description} [default: {defaultValue.ToString(CultureInfo.InvariantCulture)}]",
+            DefaultValueFactory = _ => defaultValue,
+            Validators = { r => Check(r, isValid, expected) },
+        };
+
+    private static Option<string> ColorOption(string name, string description, string defaultValue) =>
+        new(name)
+        {
+            Description = $"{description}, as #rgb or #rrggbb [default: {defaultValue}]",
+            DefaultValueFactory = _ => defaultValue,
+            Validators = { r => Check(r, (string v) => CssColor().IsMatch(v), "a colour like #444 or #1e90ff") },
+        };
+
+    private static void Check<T>(OptionResult result, Func<T, bool> isValid, string expected)
+    {
+        // Values that do not even parse already carry System.CommandLine's own error.
+        if (result.Errors.Any() || result.Implicit)
+        {
+            return;
+        }
+
+        T? value;
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return; // not a T at all: System.CommandLine reports that itself
+        }
+
+        if (value is null || !isValid(value))
+        {
+            var given = string.Join(' ', result.Tokens.Select(t => t.Value));
+            result.AddError($"{result.IdentifierToken?.Value ?? result.Option.Name} must be {expected} (got '{given}')");
+        }
+    }
+
+    [GeneratedRegex("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+    private static partial Regex CssColor();
+}

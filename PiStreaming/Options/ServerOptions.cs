@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace PiStreaming.Options;
+
+/// <summary>Everything the server was asked to do, after validation.</summary>
+public sealed record ServerOptions
+{
+    public const int MaxWidth = 1920;
+    public const int MaxHeight = 1080;
+
+    public int Width { get; init; } = 640;
+    public int Height { get; init; } = 480;
+
+    /// <summary>The camera's frame rate; the stream's coded rate comes from <see cref="Mpeg1FrameRate"/>.</summary>
+    public double FrameRate { get; init; } = 24;
+
+    public int BitrateKbps { get; init; } = 800;
+    public int HttpPort { get; init; } = 8082;
+    public int WebSocketPort { get; init; } = 8084;
+
+    /// <summary>The address to listen on; null means every interface (IPv6 and IPv4).</summary>
+    public IPAddress? Bind { get; init; }
+
+    public string Source { get; init; } = "testpattern";
+    public bool HorizontalFlip { get; init; }
+    public bool VerticalFlip { get; init; }
+    public string Color { get; init; } = "#444";
+    public string BackgroundColor { get; init; } = "#333";
+
+    public Mpeg1FrameRate CodedFrameRate => Mpeg1FrameRate.For(FrameRate);
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PiStreaming;
+using PiStreaming.Options;
+using PiStreaming.Processes;
+using PiStreaming.Sources;
+using PiStreaming.Web;
+
+const int UsageError = 2;
+
+var parsed = ServerCommandLine.Create().Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    return Fail($"{parsed.Errors[0].Message} (see --help)");
+}
+
+if (parsed.Action is not null)
+{
+    return await parsed.InvokeAsync(); // --help or --version
+}
+
+var options = ServerCommandLine.ToOptions(parsed);
+var ffmpeg = ExecutableLocator.Find("ffmpeg");
+if (ffmpeg is null)
+{
+    return Fail("ffmpeg not found on PATH; install it with: sudo apt install ffmpeg");
+}
+
+StaticAssets assets;
+try
+{
+    assets = StaticAssets.Load(StaticAssets.DefaultDirectory);
+}
+catch (FileNotFoundException e)
+{
+    return Fail(e.Message);
+}
+
+using var loggers = ConsoleLogging.Create();
+var log = loggers.CreateLogger("PiStreaming");
+using var shutdown = new ShutdownSignal();
+await using var source = FrameSourceFactory.Create(options, loggers);
+
+StreamingServer server;
+try
+{
+    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None);
+}
+catch (IOException e)
+{
+    return Fail($"{e.Message.TrimEnd('.')} (choose other ports with --http-port and --ws-port)");
+}
+
+await using (server)
+{
+    var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
+        ? Dns.GetHostName()
+        : options.Bind.ToString();
+    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
+        options.FrameRate, options.BitrateKbps);
+    log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
+
+    await Task.WhenAny(server.Completion, shutdown.Requested);
+    await server.StopAsync();
+}
+
+log.LogInformation("stopped");
+return 0;
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"error: {message}");
+    return UsageError;
+}

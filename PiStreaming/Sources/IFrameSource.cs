@@ -1,0 +1,15 @@
+namespace PiStreaming.Sources;
+
+/// <summary>
+/// A camera, or anything standing in for one: yields raw I420 frames of one <see cref="FrameFormat"/>
+/// at its own pace. A yielded frame's memory is only valid until the next one is requested, so
+/// sources can reuse one buffer.
+/// </summary>
+public interface IFrameSource : IAsyncDisposable
+{
+    /// <summary>A short name for log lines, e.g. "test pattern".</summary>
+    string Name { get; }
+
+    /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
+}

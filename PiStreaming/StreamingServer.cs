@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using PiStreaming.Broadcasting;
+using PiStreaming.Encoding;
+using PiStreaming.Options;
+using PiStreaming.Pipeline;
+using PiStreaming.Sources;
+using PiStreaming.Web;
+
+namespace PiStreaming;
+
+/// <summary>
+/// The whole server: source -> encoder -> broadcaster -> viewers, with the web server beside it.
+/// Stops in order: camera and encoder first, then viewers (asked to close, aborted after a timeout),
+/// then the web server.
+/// </summary>
+public sealed class StreamingServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ViewerCloseTimeout = TimeSpan.FromMilliseconds(600);
+    private static readonly TimeSpan WebStopTimeout = TimeSpan.FromMilliseconds(300);
+
+    private readonly CancellationTokenSource stopping = new();
+    private readonly IFrameSource source;
+    private readonly Broadcaster broadcaster;
+    private readonly WebServer web;
+    private readonly ILogger logger;
+
+    private StreamingServer(IFrameSource source, Broadcaster broadcaster, WebServer web, Task pipeline, ILogger logger)
+    {
+        this.source = source;
+        this.broadcaster = broadcaster;
+        this.web = web;
+        this.logger = logger;
+        Completion = pipeline;
+    }
+
+    public int HttpPort => web.HttpPort;
+    public int WebSocketPort => web.WebSocketPort;
+    public int ViewerCount => broadcaster.ViewerCount;
+
+    /// <summary>Completes when the source has no more frames (or the pipeline failed).</summary>
+    public Task Completion { get; private set; }
+
+    /// <exception cref="IOException">a port cannot be bound.</exception>
+    public static async Task<StreamingServer> StartAsync(
+        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var format = new FrameFormat(options.Width, options.Height);
+        // About two seconds of pictures per viewer before it starts skipping ahead.
+        var queueLength = (int)Math.Ceiling(options.CodedFrameRate.Value * 2);
+        var broadcaster = new Broadcaster(JsmpHeader.Create(format), queueLength, loggers.CreateLogger<Broadcaster>());
+        var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
+
+        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath), broadcaster, loggers.CreateLogger<StreamingPipeline>());
+        var server = new StreamingServer(source, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
+        server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
+        return server;
+    }
+
+    public async Task StopAsync()
+    {
+        logger.LogInformation("stopping camera and encoder");
+        await stopping.CancelAsync();
+        try
+        {
+            await Completion;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is Processes.ChildProcessException or IOException)
+        {
+            logger.LogError("pipeline failed: {Reason}", e.Message);
+        }
+
+        logger.LogInformation("closing {Count} viewer connections", broadcaster.ViewerCount);
+        await broadcaster.CloseAllAsync(ViewerCloseTimeout);
+
+        logger.LogInformation("stopping web server");
+        using var webTimeout = new CancellationTokenSource(WebStopTimeout);
+        await web.StopAsync(webTimeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await web.DisposeAsync();
+        await source.DisposeAsync();
+        stopping.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+namespace PiStreaming.Web;
+
+/// <summary>The web page port: / redirects to the page, the page, and the decoder. Routing answers 404 and 405 itself.</summary>
+public static class HttpRoutes
+{
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort)
+    {
+        routes.MapMethods("/", GetAndHead, (HttpContext context) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            context.Response.Headers.Location = "/index.html";
+            context.Response.ContentLength = 0;
+        });
+
+        routes.MapMethods("/index.html", GetAndHead, (HttpContext context) =>
+        {
+            var html = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort());
+            // The page names the host it was asked for, so caches must not share it across hosts.
+            context.Response.Headers.CacheControl = "no-cache";
+            return WriteAsync(context, System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
+        });
+
+        routes.MapMethods("/jsmpg.js", GetAndHead, (HttpContext context) =>
+            WriteAsync(context, assets.Decoder, "application/javascript"));
+    }
+
+    // HEAD gets the same headers, Content-Length included; Kestrel drops the body itself.
+    private static Task WriteAsync(HttpContext context, byte[] body, string contentType)
+    {
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+}

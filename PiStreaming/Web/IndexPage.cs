@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PiStreaming.Options;
+
+namespace PiStreaming.Web;
+
+/// <summary>
+/// Fills in the page template. @ADDRESS@ becomes the host name the browser itself used plus the
+/// WebSocket port, so the page works through host names, IP addresses and port forwarding.
+/// </summary>
+public sealed class IndexPage(string template, ServerOptions options)
+{
+    public string Render(string? requestHost, IPAddress? localAddress, int webSocketPort)
+    {
+        var host = IsSafeHost(requestHost) ? requestHost! : FormatAddress(localAddress);
+        return template
+            .Replace("@ADDRESS@", $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace("@WIDTH@", options.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@HEIGHT@", options.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@COLOR@", options.Color, StringComparison.Ordinal)
+            .Replace("@BGCOLOR@", options.BackgroundColor, StringComparison.Ordinal);
+    }
+
+    // Kestrel already rejects malformed Host headers; this also keeps anything but a plain
+    // host name or address literal out of the page's script.
+    private static bool IsSafeHost(string? host) =>
+        !string.IsNullOrEmpty(host) && host.Length <= 255 && host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']');
+
+    private static string FormatAddress(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "localhost";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+    }
+}

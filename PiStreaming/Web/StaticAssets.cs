@@ -1,0 +1,26 @@
+namespace PiStreaming.Web;
+
+/// <summary>The page template and the jsmpg.js decoder, loaded once at start-up.</summary>
+public sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
+{
+    /// <summary>Where the build copies static/index.html and jsmpg.js (from the npm package jsmpeg).</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "static");
+
+    /// <exception cref="FileNotFoundException">a file is missing; the message says how to get it.</exception>
+    public static StaticAssets Load(string directory)
+    {
+        var index = Path.Combine(directory, "index.html");
+        var decoder = Path.Combine(directory, "jsmpg.js");
+        if (!File.Exists(index))
+        {
+            throw new FileNotFoundException($"page template not found at {index}; build with ./build.sh", index);
+        }
+
+        if (!File.Exists(decoder))
+        {
+            throw new FileNotFoundException($"jsmpg.js not found at {decoder}; ./build.sh installs it from the npm package jsmpeg@1.0.0", decoder);
+        }
+
+        return new StaticAssets(File.ReadAllText(index), File.ReadAllBytes(decoder));
+    }
+}

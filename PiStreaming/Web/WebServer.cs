@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PiStreaming.Broadcasting;
+using PiStreaming.Options;
+
+namespace PiStreaming.Web;
+
+/// <summary>Kestrel on two ports: the page (HTTP) and the video (WebSocket).</summary>
+public sealed class WebServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly Func<ListenOptions> httpListener;
+    private readonly Func<ListenOptions> webSocketListener;
+
+    private WebServer(WebApplication app, Func<ListenOptions> httpListener, Func<ListenOptions> webSocketListener)
+    {
+        this.app = app;
+        this.httpListener = httpListener;
+        this.webSocketListener = webSocketListener;
+    }
+
+    /// <summary>The bound ports (the real ones when 0 was asked for).</summary>
+    public int HttpPort => ((IPEndPoint)httpListener().EndPoint).Port;
+
+    public int WebSocketPort => ((IPEndPoint)webSocketListener().EndPoint).Port;
+
+    /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
+    public static async Task<WebServer> StartAsync(
+        ServerOptions options, StaticAssets assets, Broadcaster broadcaster, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        // The program handles Ctrl+C and SIGTERM itself and stops the parts in order.
+        builder.Services.AddSingleton<IHostLifetime, ProgramControlledLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+
+        ListenOptions? http = null, webSocket = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            http = Listen(kestrel, options.Bind, options.HttpPort);
+            webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
+        });
+
+        var app = builder.Build();
+        var server = new WebServer(app, () => http!, () => webSocket!);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.Use((context, next) =>
+            context.Connection.LocalPort == server.WebSocketPort ? WebSocketEndpoint.HandleAsync(context, broadcaster) : next(context));
+        app.UseRouting();
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options), assets, () => server.WebSocketPort);
+
+        await app.StartAsync(cancellationToken);
+        return server;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => app.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress? bind, int port)
+    {
+        ListenOptions? listener = null;
+        if (bind is null)
+        {
+            kestrel.ListenAnyIP(port, o => listener = o);
+        }
+        else
+        {
+            kestrel.Listen(bind, port, o => listener = o);
+        }
+
+        return listener!;
+    }
+
+    private sealed class ProgramControlledLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
