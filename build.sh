@@ -2,6 +2,7 @@
 # PiStreaming build script: installs what is missing, builds, and runs the server, the tests or the benchmarks.
 #   ./build.sh run [server options]   build and start the server (arguments go to it)
 #   ./build.sh test                   run all tests; ends with "N passed, N failed"
+#   ./build.sh bench [latency|load]   run a benchmark against the real server and print its numbers
 #   ./build.sh build                  only install and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -79,8 +80,13 @@ case "$command" in
     build
     run_tests
     ;;
+  bench)
+    ensure_packages ffmpeg:ffmpeg
+    build
+    exec dotnet "$ROOT/PiStreaming.Tests/Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
+    ;;
   *)
-    echo "usage: ./build.sh run [server options] | test | build" >&2
+    echo "usage: ./build.sh run [server options] | test | bench [latency|load] | build" >&2
     exit 2
     ;;
 esac

@@ -39,6 +39,23 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task Ctrl_c_to_the_whole_process_group_ends_everything_without_error_noise()
+    {
+        using var server = ServerProcess.Start(Loopback, ownProcessGroup: true);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10));
+        var children = server.ChildPids();
+
+        server.SignalProcessGroup(ServerProcess.SIGINT);
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.Zero, server.StandardError);
+        Assert.That(children.Where(ServerProcess.IsAlive), Is.Empty, "ffmpeg left behind");
+        Assert.That(server.StandardError, Does.Not.Contain("fail:").And.Not.Contain("error").And.Not.Contain("Exception"));
+        Assert.That(server.StandardError, Does.Contain("stopped"));
+    }
+
+    [Test]
     public async Task Port_in_use_is_one_line_and_exit_code_2()
     {
         using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);

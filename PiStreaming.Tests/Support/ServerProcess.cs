@@ -35,15 +35,21 @@ public sealed partial class ServerProcess : IDisposable
     public Process Process => process;
     public string StandardError => string.Join('\n', errorLines);
 
-    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    /// <param name="ownProcessGroup">start it as a process group leader (through setsid), like a shell job.</param>
+    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, bool ownProcessGroup = false)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        var startInfo = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (ownProcessGroup)
+        {
+            startInfo.ArgumentList.Add("dotnet");
+        }
+
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
         foreach (var argument in arguments)
         {
@@ -69,6 +75,9 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     public void Signal(int signal) => Assert.That(Kill(process.Id, signal), Is.Zero, "kill() failed");
+
+    /// <summary>What a terminal does on Ctrl+C: the signal goes to every process of the group at once.</summary>
+    public void SignalProcessGroup(int signal) => Assert.That(Kill(-process.Id, signal), Is.Zero, "kill() failed");
 
     /// <summary>Pids whose parent is this process (ffmpeg, camera tools).</summary>
     public IReadOnlyList<int> ChildPids() =>

@@ -37,9 +37,10 @@ public sealed class StreamingPipeline(IFrameSource source, EncoderSettings setti
             }
             catch (EncoderFailedException e)
             {
-                logger.LogError("encoder failed: {Reason}; restarting it", e.Message);
                 encoder.Kill();
                 await publishing;
+                // A terminal's Ctrl+C reaches ffmpeg and this process together, and ffmpeg may exit
+                // first: wait before calling it a failure, so a stop request wins quietly.
                 try
                 {
                     await Task.Delay(RestartDelay, cancellationToken);
@@ -48,6 +49,8 @@ public sealed class StreamingPipeline(IFrameSource source, EncoderSettings setti
                 {
                     return;
                 }
+
+                logger.LogError("encoder failed: {Reason}; restarted it", e.Message);
             }
         }
     }
