@@ -42,7 +42,7 @@ ensure_decoder() {
 build() {
   ensure_dotnet
   ensure_decoder
-  dotnet build PiStreaming.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet build PiStreaming.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
 }
 
 run_tests() {
