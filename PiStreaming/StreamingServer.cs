@@ -47,7 +47,7 @@ public sealed class StreamingServer : IAsyncDisposable
         var format = new FrameFormat(options.Width, options.Height);
         // About two seconds of pictures per viewer before it starts skipping ahead.
         var queueLength = (int)Math.Ceiling(options.CodedFrameRate.Value * 2);
-        var broadcaster = new Broadcaster(JsmpHeader.Create(format), queueLength, loggers.CreateLogger<Broadcaster>());
+        var broadcaster = new Broadcaster(JsmpHeader.Create(format), queueLength, options.Latency, loggers.CreateLogger<Broadcaster>());
         var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
 
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath), broadcaster, loggers.CreateLogger<StreamingPipeline>());

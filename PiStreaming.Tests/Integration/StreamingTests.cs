@@ -13,22 +13,51 @@ public class StreamingTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Test]
-    public async Task Viewer_gets_the_header_then_video_that_ffmpeg_decodes_at_the_right_size()
+    public async Task Viewer_gets_the_header_then_video_that_ffmpeg_decodes_at_the_right_size([Values] LatencyMode latency)
     {
-        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 320, Height = 240 });
+        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 320, Height = 240, Latency = latency });
         using var viewer = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
 
-        var messages = await viewer.ReceiveMessagesAsync(1 + 30, Patience);
+        var messages = await viewer.ReceiveMessagesAsync(1 + 31, Patience);
 
-        Assert.That(messages, Has.Count.EqualTo(31));
+        Assert.That(messages, Has.Count.EqualTo(32));
         Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(320, 240))));
         var first = EncodedPicture.Parse(messages[1]);
         Assert.That((first.Type, first.HasSequenceHeader), Is.EqualTo((PictureType.I, true)), "a viewer starts at an I picture");
-        Assert.That(messages.Skip(1).Select(m => EncodedPicture.Parse(m).Type), Has.None.EqualTo(PictureType.Unknown), "one whole picture per message");
 
-        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
-        Assert.That((decoded.Width, decoded.Height, decoded.Frames), Is.EqualTo((320, 240, 30)));
+        var video = messages.Skip(1).ToList();
+        if (latency == LatencyMode.Classic)
+        {
+            Assert.That(video.Select(PictureStartCodes), Is.All.EqualTo(new[] { "start" }), "one whole picture per message");
+        }
+        else
+        {
+            Assert.That(video[1], Is.EqualTo(PictureStartCode), "the first picture's start code follows it at once");
+            Assert.That(video.Skip(1).Select(PictureStartCodes), Is.All.EqualTo(new[] { "end" }),
+                "every later message is one picture followed by the next picture's start code");
+        }
+
+        var decoded = await FfmpegProbe.DecodeAsync(video.SelectMany(m => m).ToArray());
+        var expectedFrames = latency == LatencyMode.Classic ? 31 : 30; // low: one message is only a start code
+        Assert.That((decoded.Width, decoded.Height, decoded.Frames), Is.EqualTo((320, 240, expectedFrames)));
         Assert.That(decoded.Errors, Is.Empty);
+    }
+
+    private static readonly byte[] PictureStartCode = [0, 0, 1, 0];
+
+    /// <summary>Where each picture start code in a message sits: "start" (after headers only), "end" (last 4 bytes) or "middle".</summary>
+    private static string[] PictureStartCodes(byte[] message)
+    {
+        var found = new List<string>();
+        for (var i = 0; i + 4 <= message.Length; i++)
+        {
+            if (message.AsSpan(i, 4).SequenceEqual(PictureStartCode))
+            {
+                found.Add(i == message.Length - 4 ? "end" : i == 0 || message.AsSpan(0, 4).SequenceEqual(new byte[] { 0, 0, 1, 0xB3 }) ? "start" : "middle");
+            }
+        }
+
+        return [.. found];
     }
 
     [Test]
@@ -40,9 +69,9 @@ public class StreamingTests
         {
             var received = await Task.WhenAll(viewers.Select(v => v.ReceiveMessagesAsync(1 + 40, Patience)));
 
-            // Viewers may start at different I pictures; from the latest common start they must match byte for byte.
+            // Viewers may start at different I pictures; from a common later picture on they must match byte for byte.
             var streams = received.Select(r => r.Skip(1).Select(Convert.ToBase64String).ToList()).ToList();
-            var commonStart = streams.Select(s => s[0]).First(first => streams.All(s => s.Contains(first)));
+            var commonStart = streams[0].Skip(2).First(message => streams.All(s => s.Contains(message)));
             var aligned = streams.Select(s => s.Skip(s.IndexOf(commonStart)).Take(20).ToList()).ToList();
             Assert.That(aligned.Select(a => a.Count), Is.All.EqualTo(20));
             Assert.That(aligned, Is.All.EqualTo(aligned[0]));

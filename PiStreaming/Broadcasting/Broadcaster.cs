@@ -2,11 +2,12 @@ using System.Collections.Immutable;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
+using PiStreaming.Options;
 
 namespace PiStreaming.Broadcasting;
 
 /// <summary>Hands every encoded picture to every connected viewer, one picture per WebSocket message.</summary>
-public sealed class Broadcaster(byte[] header, int queueLength, ILogger<Broadcaster> logger)
+public sealed class Broadcaster(byte[] header, int queueLength, LatencyMode latency, ILogger<Broadcaster> logger)
 {
     private readonly Lock gate = new();
     private ImmutableArray<(Viewer Viewer, Task Run)> viewers = [];
@@ -52,8 +53,9 @@ public sealed class Broadcaster(byte[] header, int queueLength, ILogger<Broadcas
     }
 
     /// <summary>Queues a picture for every viewer; never waits for any of them.</summary>
-    public void Publish(EncodedPicture picture)
+    public void Publish(EncodedPicture encoded)
     {
+        var picture = FramedPicture.Create(encoded, latency);
         foreach (var (viewer, _) in viewers)
         {
             viewer.Offer(picture);

@@ -18,8 +18,9 @@ public sealed class Viewer
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
 
-    // Only the broadcaster's single publishing loop touches this.
-    private bool waitingForIntraPicture = true;
+    // Only the broadcaster's single publishing loop touches these.
+    private bool joined;
+    private bool waitingForIntraPicture;
     private long droppedPictures;
 
     public Viewer(int id, string remoteAddress, WebSocket socket, int queueLength)
@@ -40,14 +41,31 @@ public sealed class Viewer
     public long DroppedPictures => Interlocked.Read(ref droppedPictures);
 
     /// <summary>
-    /// Queues a picture without ever waiting. A viewer starts at an I picture with its sequence header
-    /// (nothing before it can be decoded), and after a drop it skips ahead to the next one.
+    /// Queues a picture without ever waiting. A viewer starts at a join point (nothing before one can
+    /// be decoded), and after a drop it skips ahead to the next I picture.
     /// </summary>
-    public void Offer(EncodedPicture picture)
+    public void Offer(FramedPicture picture)
     {
+        if (!joined)
+        {
+            if (!picture.IsJoinPoint)
+            {
+                return;
+            }
+
+            joined = true;
+            waitingForIntraPicture = false;
+            foreach (var message in picture.JoinMessages)
+            {
+                Enqueue(message);
+            }
+
+            return;
+        }
+
         if (waitingForIntraPicture)
         {
-            if (picture.Type != PictureType.I || !picture.HasSequenceHeader)
+            if (picture.Picture.Type != PictureType.I)
             {
                 return;
             }
@@ -55,7 +73,12 @@ public sealed class Viewer
             waitingForIntraPicture = false;
         }
 
-        if (!outbox.Writer.TryWrite(picture.Data))
+        Enqueue(picture.Message);
+    }
+
+    private void Enqueue(ReadOnlyMemory<byte> message)
+    {
+        if (!outbox.Writer.TryWrite(message))
         {
             Interlocked.Increment(ref droppedPictures);
             waitingForIntraPicture = true;

@@ -10,9 +10,10 @@ public sealed record EncoderSettings(
     int BitrateKbps,
     bool HorizontalFlip = false,
     bool VerticalFlip = false,
-    string FfmpegPath = "ffmpeg")
+    string FfmpegPath = "ffmpeg",
+    bool LowDelay = true)
 {
     public static EncoderSettings From(ServerOptions options, string ffmpegPath) =>
         new(new FrameFormat(options.Width, options.Height), options.CodedFrameRate, options.BitrateKbps,
-            options.HorizontalFlip, options.VerticalFlip, ffmpegPath);
+            options.HorizontalFlip, options.VerticalFlip, ffmpegPath, options.Latency == LatencyMode.Low);
 }

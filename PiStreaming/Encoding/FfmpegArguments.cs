@@ -37,6 +37,17 @@ public static class FfmpegArguments
             "-c:v", "mpeg1video",
             "-b:v", settings.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k",
             "-r", rate,
+        ]);
+        if (settings.LowDelay)
+        {
+            // Without this, ffmpeg's MPEG-1 encoder holds every picture until the next frame arrives.
+            // ffmpeg calls it an MPEG-2 feature, hence "unofficial"; the bitstream stays plain MPEG-1
+            // (MPEG-1 has no field for it) and decodes identically.
+            arguments.AddRange(["-flags", "+low_delay", "-strict", "unofficial"]);
+        }
+
+        arguments.AddRange(
+        [
             // Every input frame becomes one picture: no duplicated or dropped frames.
             "-fps_mode", "passthrough",
             "-f", "mpjpeg", "-flush_packets", "1",

@@ -46,6 +46,13 @@ public static partial class ServerCommandLine
         Validators = { r => Check(r, (string v) => Sources.FrameSourceFactory.IsKnown(v), "one of: " + Sources.FrameSourceFactory.KnownSources) },
     };
 
+    private static readonly Option<LatencyMode> Latency = new("--latency")
+    {
+        Description = "low: each picture is shown as soon as it is encoded (about two frame intervals sooner); "
+            + "classic: the original server's behaviour [default: low]",
+        DefaultValueFactory = _ => Defaults.Latency,
+    };
+
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
 
@@ -57,7 +64,7 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Latency,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor,
                  })
         {
@@ -84,6 +91,7 @@ public static partial class ServerCommandLine
         WebSocketPort = result.GetValue(WebSocketPort),
         Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,
         Source = result.GetValue(Source) ?? Defaults.Source,
+        Latency = result.GetValue(Latency),
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,

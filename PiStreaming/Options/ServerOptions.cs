@@ -24,6 +24,7 @@ public sealed record ServerOptions
     public string Source { get; init; } = "testpattern";
     public bool HorizontalFlip { get; init; }
     public bool VerticalFlip { get; init; }
+    public LatencyMode Latency { get; init; } = LatencyMode.Low;
     public string Color { get; init; } = "#444";
     public string BackgroundColor { get; init; } = "#333";
 
