@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace PiStreaming;
 
-/// <summary>One short line per event on stderr (stdout stays free for piping).</summary>
+/// <summary>One short line per event on stderr (stdout stays free for piping): time, level if not info, message.</summary>
 public static class ConsoleLogging
 {
     public static ILoggerFactory Create(LogLevel level = LogLevel.Information) =>
@@ -12,11 +13,27 @@ public static class ConsoleLogging
             .AddFilter("Microsoft", LogLevel.Warning)
             // Start-up failures (a port in use) are reported by the program in one line.
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
-            .AddSimpleConsole(o =>
+            .AddConsole(o =>
             {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-                o.IncludeScopes = false;
+                o.FormatterName = BriefFormatter.Name;
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
             })
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>());
+
+    private sealed class BriefFormatter() : ConsoleFormatter(Name)
+    {
+        public new const string Name = "brief";
+
+        public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+        {
+            var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+            var level = logEntry.LogLevel switch
+            {
+                LogLevel.Warning => "warning: ",
+                LogLevel.Error or LogLevel.Critical => "error: ",
+                _ => "",
+            };
+            textWriter.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {level}{message}");
+        }
+    }
 }

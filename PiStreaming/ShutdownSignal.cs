@@ -10,8 +10,12 @@ public sealed class ShutdownSignal : IDisposable
 {
     public const int ImmediateExitCode = 130;
 
+    // Tools like `timeout` send their signal to the process and then to its whole group: one request.
+    private static readonly TimeSpan SameRequest = TimeSpan.FromMilliseconds(100);
+
     private readonly TaskCompletionSource requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PosixSignalRegistration[] registrations;
+    private long firstSignalTimestamp;
 
     public ShutdownSignal()
     {
@@ -32,7 +36,11 @@ public sealed class ShutdownSignal : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // keep the runtime from terminating; we stop in order
-        if (!requested.TrySetResult())
+        if (requested.TrySetResult())
+        {
+            firstSignalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        else if (System.Diagnostics.Stopwatch.GetElapsedTime(firstSignalTimestamp) > SameRequest)
         {
             Console.Error.WriteLine("second stop signal: exiting now");
             Environment.Exit(ImmediateExitCode);

@@ -56,6 +56,26 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task Second_ctrl_c_during_the_orderly_stop_exits_at_once()
+    {
+        using var server = ServerProcess.Start(Loopback);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        // A viewer that never answers the close handshake keeps the orderly stop waiting for its timeout.
+        using var silent = new TcpClient();
+        await silent.ConnectAsync("127.0.0.1", wsPort);
+        await silent.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        await Task.Delay(500);
+
+        server.Signal(ServerProcess.SIGINT);
+        await Task.Delay(250);
+        server.Signal(ServerProcess.SIGINT);
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(130), server.StandardError);
+        Assert.That(server.StandardError, Does.Contain("second stop signal"));
+    }
+
+    [Test]
     public async Task Port_in_use_is_one_line_and_exit_code_2()
     {
         using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PiStreaming.Broadcasting;
+using PiStreaming.Encoding;
+using PiStreaming.Options;
+using PiStreaming.Pipeline;
+using PiStreaming.Sources;
+using PiStreaming.Tests.Support;
+
+namespace PiStreaming.Tests.Integration;
+
+public class StuckEncoderTests
+{
+    [Test]
+    public async Task An_encoder_that_takes_no_frames_is_reported_and_restarted_without_blocking_the_source()
+    {
+        // Stands in for a hung ffmpeg: runs, but never reads its input.
+        var directory = Directory.CreateTempSubdirectory("pistreaming-stuck-");
+        var fakeFfmpeg = Path.Combine(directory.FullName, "ffmpeg");
+        await File.WriteAllTextAsync(fakeFfmpeg, "#!/bin/sh\nexec sleep 600\n");
+        File.SetUnixFileMode(fakeFfmpeg, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            var format = new FrameFormat(640, 480);
+            var settings = new EncoderSettings(format, Mpeg1FrameRate.For(24), 800, FfmpegPath: fakeFfmpeg);
+            var broadcaster = new Broadcaster(JsmpHeader.Create(format), 48, LatencyMode.Low, NullLogger<Broadcaster>.Instance);
+            var logger = new ListLogger<StreamingPipeline>();
+            var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, logger);
+
+            using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
+            await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));
+
+            Assert.That(logger.Lines, Has.Some.Contains("stuck").And.Some.StartsWith("Error"), string.Join('\n', logger.Lines));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
