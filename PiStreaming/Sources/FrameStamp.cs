@@ -27,7 +27,9 @@ public readonly record struct FrameStamp(long FrameNumber, long ProducedAtUnixMi
         get
         {
             var payload = (ulong)(FrameNumber & 0xFFFF) << 24 | (ulong)(ProducedAtUnixMilliseconds & 0xFFFFFF);
-            return payload << 8 | Crc8(payload);
+            Span<byte> bytes = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, payload);
+            return payload << 8 | Crc8(bytes[3..]);
         }
     }
 
@@ -74,13 +76,13 @@ public readonly record struct FrameStamp(long FrameNumber, long ProducedAtUnixMi
 
     private static int BlocksPerRow(FrameFormat format) => format.Width / BlockSize;
 
-    /// <summary>CRC-8, polynomial x^8+x^2+x+1, initial value 0, over the 5 payload bytes, most significant first.</summary>
-    public static byte Crc8(ulong payload)
+    /// <summary>CRC-8, polynomial x^8+x^2+x+1, initial value 0 (CRC-8/SMBus).</summary>
+    public static byte Crc8(ReadOnlySpan<byte> bytes)
     {
         var crc = 0;
-        for (var i = 4; i >= 0; i--)
+        foreach (var value in bytes)
         {
-            crc ^= (int)(payload >> (i * 8) & 0xFF);
+            crc ^= value;
             for (var bit = 0; bit < 8; bit++)
             {
                 crc = (crc & 0x80) != 0 ? (crc << 1 ^ 0x07) & 0xFF : crc << 1 & 0xFF;
