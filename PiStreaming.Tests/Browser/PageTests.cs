@@ -41,8 +41,9 @@ public partial class PageTests
 
         Assert.That(first.Stamp, Is.Not.Null, "the first picture's frame stamp reads back");
         Assert.That(second.Stamp, Is.Not.Null, "the second picture's frame stamp reads back");
+        Assert.That(first.SameAsDecoder && second.SameAsDecoder, "the stamp the benchmark reads from the decoder is the one on the canvas");
         Assert.That((first.Width, first.Height), Is.EqualTo((640, 480)));
-        Assert.That(second.Stamp!.Frame - first.Stamp!.Frame, Is.InRange(12, 48), "about a second of frames at 24 fps apart");
+        Assert.That(second.Stamp!.Frame - first.Stamp!.Frame, Is.GreaterThanOrEqualTo(12), "a second later, a later frame");
         var changed = first.Luma.Zip(second.Luma).Count(p => Math.Abs(p.First - p.Second) > 16);
         Assert.That(changed, Is.GreaterThan(first.Luma.Length / 4), "the picture moves");
 
@@ -90,7 +91,8 @@ public partial class PageTests
 
         await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync(LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
         var rate = int.Parse(LiveWithRate().Match(await page.Locator("#state").TextContentAsync() ?? "").Groups[1].Value);
-        Assert.That(rate, Is.InRange(12, 30), "about 24 fps");
+        // 24 on a quiet machine; a busy one draws fewer, never more than the camera makes.
+        Assert.That(rate, Is.InRange(1, 26));
     }
 
     [Test]

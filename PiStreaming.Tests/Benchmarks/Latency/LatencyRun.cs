@@ -21,6 +21,9 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
         await using var server = await ServerUnderTest.StartAsync(options.ServerArgumentsFor(run), cancellationToken);
         var url = $"http://127.0.0.1:{server.HttpPort}/index.html";
 
+        // One load first that is not counted: it warms up the just-started server and the browser,
+        // so that every run's loads measure a viewer opening the page of a running server.
+        await TimeFirstPictureAsync(url);
         var firstPictures = new List<double>();
         for (var load = 1; load <= options.PageLoads; load++)
         {
@@ -35,6 +38,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
         await Task.Delay(Warmup, cancellationToken);
         await PictureProbe.TakeAsync(page);
         var unreadableBefore = await PictureProbe.UnreadableCountAsync(page);
+        var readingMsBefore = await PictureProbe.ReadingMsAsync(page);
         var encoderPid = server.EncoderPid();
         var serverCpu = ProcessUsage.CpuTime(server.Pid);
         var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
@@ -45,6 +49,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
 
         var pictures = await PictureProbe.TakeAsync(page);
         var unreadable = await PictureProbe.UnreadableCountAsync(page) - unreadableBefore;
+        var readingMs = await PictureProbe.ReadingMsAsync(page) - readingMsBefore;
         var seconds = clock.Elapsed.TotalSeconds;
         var serverUse = Use(server.Pid, serverCpu, seconds);
         var encoderUse = encoderPid is { } pid ? Use(pid, encoderCpu, seconds) : new ResourceUse(double.NaN, double.NaN);
@@ -60,6 +65,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
             FramesProduced = frames.Count == 0 ? 0 : (int)(frames.Max() - frames.Min() + 1),
             FirstPictureMs = firstPictures,
             Renderer = await PictureProbe.RendererAsync(page) ?? "-",
+            StampReadingMsPerPicture = readingMs / Math.Max(pictures.Length + unreadable, 1),
             Server = serverUse,
             Encoder = encoderUse,
         };

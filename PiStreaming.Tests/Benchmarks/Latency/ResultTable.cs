@@ -22,6 +22,7 @@ public static class ResultTable
             ("ffmpeg CPU (% of one core)", r => Number(r.Encoder.CpuPercent, "F1")),
             ("ffmpeg RSS (MiB)", r => Number(r.Encoder.ResidentMiB, "F0")),
             ("browser draws with", r => r.Renderer),
+            ("stamp reading per picture (ms)", r => Number(r.StampReadingMsPerPicture, "F2")),
         };
 
         var nameWidth = rows.Max(r => r.Name.Length) + 2;

@@ -12,6 +12,9 @@ public sealed record RunResult
     public required int FramesProduced { get; init; }
     public required IReadOnlyList<double> FirstPictureMs { get; init; }
     public required string Renderer { get; init; }
+
+    /// <summary>The benchmark's own cost in the page: reading one picture's stamp.</summary>
+    public required double StampReadingMsPerPicture { get; init; }
     public required ResourceUse Server { get; init; }
     public required ResourceUse Encoder { get; init; }
 }

@@ -19,10 +19,14 @@ public sealed record DrawnPicture
     public double LatencyMs => DrawnMs - ProducedMs;
 }
 
-/// <summary>One drawn picture in full: its stamp (null if unreadable) and its luma, sampled every Step pixels.</summary>
+/// <summary>One drawn picture read back from the canvas: its stamp (null if unreadable) and its luma, sampled every Step pixels.</summary>
 public sealed record CapturedPicture
 {
     public DrawnPicture? Stamp { get; init; }
+
+    /// <summary>Whether the canvas shows the same stamp as the luma plane jsmpg.js drew it from.</summary>
+    public bool SameAsDecoder { get; init; }
+
     public int Width { get; init; }
     public int Height { get; init; }
     public int Step { get; init; }
@@ -53,6 +57,9 @@ public static class PictureProbe
 
     /// <summary>Milliseconds from the start of navigation to the first drawn picture; null before it.</summary>
     public static Task<double?> FirstPictureMsAsync(IPage page) => page.EvaluateAsync<double?>("() => window.pictureProbe.firstPictureMs");
+
+    /// <summary>Milliseconds the probe itself has spent reading pictures so far.</summary>
+    public static Task<double> ReadingMsAsync(IPage page) => page.EvaluateAsync<double>("() => window.pictureProbe.readingMs");
 
     /// <summary>"webgl" or "2d": how jsmpg.js draws in this browser; null before the first picture.</summary>
     public static Task<string?> RendererAsync(IPage page) => page.EvaluateAsync<string?>("() => window.pictureProbe.renderer");

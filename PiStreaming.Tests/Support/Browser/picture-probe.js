@@ -1,7 +1,11 @@
 // Reads the frame stamp (PiStreaming/Sources/FrameStamp.cs) of every picture the page draws.
 // Added with addInitScript, so it is in place before the page's own script; it listens to the
-// page's 'videopicture' event, which fires right after jsmpg.js drew a picture, while the canvas
-// (2D or WebGL) still holds it.
+// page's 'videopicture' event, which fires right after jsmpg.js drew a picture.
+//
+// Every picture: the stamp is read from the luma plane jsmpg.js has just drawn (player.currentY),
+// which costs next to nothing; reading the canvas back costs a WebGL canvas about 10 ms a picture,
+// enough to disturb what is measured. On request (captureNext) the picture is read back from the
+// canvas itself, real pixels, and its stamp is compared with the decoder's.
 (function () {
   'use strict';
   var BLOCK = 16, BITS = 48, WRAP = 1 << 24;
@@ -11,6 +15,7 @@
     unreadable: 0, // drawn pictures whose stamp failed its CRC (or had no room for one)
     firstPictureMs: null, // performance.now() at the first picture: milliseconds since navigation started
     renderer: null, // 'webgl' or '2d', as jsmpg.js chose
+    readingMs: 0, // time spent in this probe, so its own cost is known
     captures: [],
 
     take: function () {
@@ -19,7 +24,7 @@
       return taken;
     },
 
-    // The next drawn picture in full: its stamp and its luma sampled every `step` pixels.
+    // The next drawn picture read back from the canvas: its stamp and its luma every `step` pixels.
     captureNext: function (step, timeoutMs) {
       return new Promise(function (resolve, reject) {
         var request = { step: step, resolve: resolve };
@@ -45,7 +50,7 @@
     return { perRow: perRow, rows: rows, top: (Math.floor(height / BLOCK) - rows) * BLOCK, fits: fits };
   }
 
-  function luma(data, index) {
+  function rgbLuma(data, index) {
     return 0.299 * data[index] + 0.587 * data[index + 1] + 0.114 * data[index + 2];
   }
 
@@ -60,15 +65,15 @@
     return crc;
   }
 
-  // pixels: RGBA of the stamp band (width x rows*16). Returns { frame, time24 } or null.
-  function readStamp(pixels, width, at) {
+  // lumaAt(x, y): the picture's luma. Returns { frame, time24 }, or null when the CRC fails.
+  function readStamp(lumaAt, at) {
     var bytes = [0, 0, 0, 0, 0, 0];
     for (var bit = 0; bit < BITS; bit++) {
-      var x = (bit % at.perRow) * BLOCK, y = Math.floor(bit / at.perRow) * BLOCK;
+      var x = (bit % at.perRow) * BLOCK, y = at.top + Math.floor(bit / at.perRow) * BLOCK;
       var sum = 0; // the block's centre 4x4, away from the edges where the codec rings
       for (var dy = 6; dy < 10; dy++) {
         for (var dx = 6; dx < 10; dx++) {
-          sum += luma(pixels, ((y + dy) * width + x + dx) * 4);
+          sum += lumaAt(x + dx, y + dy);
         }
       }
       if (sum / 16 > 128) {
@@ -90,49 +95,49 @@
     return nowMs - behind;
   }
 
+  function sameStamp(a, b) {
+    return a !== null && b !== null && a.frame === b.frame && a.time24 === b.time24;
+  }
+
   window.addEventListener('videopicture', function (event) {
-    var drawnMs = Date.now();
-    var source = event.detail.canvas;
-    var width = source.width, height = source.height;
+    var drawnMs = Date.now(), started = performance.now();
+    var canvas = event.detail.canvas, player = event.detail.player;
+    var width = canvas.width, height = canvas.height, at = layout(width, height);
     if (probe.firstPictureMs === null) {
       probe.firstPictureMs = performance.now();
-      probe.renderer = source.getContext('webgl') ? 'webgl' : '2d';
+      probe.renderer = canvas.getContext('webgl') ? 'webgl' : '2d';
     }
 
-    var captures = probe.captures.splice(0);
-    var at = layout(width, height);
-    var stamp = null, full = null;
-    if (captures.length > 0) {
-      scratch.width = width;
-      scratch.height = height;
-      context.drawImage(source, 0, 0);
-      full = context.getImageData(0, 0, width, height).data;
-      if (at.fits) {
-        stamp = readStamp(full.subarray(at.top * width * 4), width, at);
-      }
-    } else if (at.fits) {
-      scratch.width = width;
-      scratch.height = at.rows * BLOCK;
-      context.drawImage(source, 0, at.top, width, at.rows * BLOCK, 0, 0, width, at.rows * BLOCK);
-      stamp = readStamp(context.getImageData(0, 0, width, at.rows * BLOCK).data, width, at);
-    }
-
-    var picture = null;
+    // jsmpg.js calls back before it swaps its buffers: currentY is the picture just drawn.
+    var stamp = at.fits && player ? readStamp(function (x, y) { return player.currentY[y * player.codedWidth + x]; }, at) : null;
     if (stamp) {
-      picture = { frame: stamp.frame, producedMs: unwrapTime(stamp.time24, drawnMs), drawnMs: drawnMs };
-      probe.pictures.push(picture);
+      probe.pictures.push({ frame: stamp.frame, producedMs: unwrapTime(stamp.time24, drawnMs), drawnMs: drawnMs });
     } else {
       probe.unreadable++;
     }
 
-    captures.forEach(function (request) {
-      var step = request.step, samples = [];
-      for (var y = step >> 1; y < height; y += step) {
-        for (var x = step >> 1; x < width; x += step) {
-          samples.push(Math.round(luma(full, (y * width + x) * 4)));
+    var captures = probe.captures.splice(0);
+    if (captures.length > 0) {
+      // Still within the task that drew it, so even a WebGL canvas holds the picture.
+      scratch.width = width;
+      scratch.height = height;
+      context.drawImage(canvas, 0, 0);
+      var pixels = context.getImageData(0, 0, width, height).data;
+      var shown = at.fits ? readStamp(function (x, y) { return rgbLuma(pixels, (y * width + x) * 4); }, at) : null;
+      var picture = shown && { frame: shown.frame, producedMs: unwrapTime(shown.time24, drawnMs), drawnMs: drawnMs };
+      captures.forEach(function (request) {
+        var step = request.step, samples = [];
+        for (var y = step >> 1; y < height; y += step) {
+          for (var x = step >> 1; x < width; x += step) {
+            samples.push(Math.round(rgbLuma(pixels, (y * width + x) * 4)));
+          }
         }
-      }
-      request.resolve({ stamp: picture, width: width, height: height, step: step, luma: samples });
-    });
+        request.resolve({
+          stamp: picture, sameAsDecoder: sameStamp(shown, stamp),
+          width: width, height: height, step: step, luma: samples
+        });
+      });
+    }
+    probe.readingMs += performance.now() - started;
   });
 })();
