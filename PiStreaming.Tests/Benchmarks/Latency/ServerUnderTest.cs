@@ -61,12 +61,12 @@ public sealed partial class ServerUnderTest : IAsyncDisposable
     /// <summary>The encoder child process, once it runs.</summary>
     public int? EncoderPid() => ProcessUsage.Children(Pid).Cast<int?>().FirstOrDefault(pid => ProcessUsage.CommandName(pid!.Value) == "ffmpeg");
 
-    /// <summary>Ctrl+C, then a kill if it has not exited after a few seconds.</summary>
+    /// <summary>SIGTERM (not SIGINT, which background jobs of a script ignore), then a kill if it has not exited after a few seconds.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
         {
-            _ = Interrupt(process.Id, 2);
+            _ = SendSignal(process.Id, Terminate);
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
@@ -97,8 +97,10 @@ public sealed partial class ServerUnderTest : IAsyncDisposable
         }
     }
 
+    private const int Terminate = 15;
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Interrupt(int pid, int signal);
+    private static extern int SendSignal(int pid, int signal);
 
     [GeneratedRegex(@"open http://\S+:(\d+)/ \(video WebSocket on port (\d+)\)")]
     private static partial Regex ListeningLine();
