@@ -29,6 +29,8 @@ public sealed partial class ServerUnderTest : IAsyncDisposable
             }
         };
         process.BeginErrorReadLine();
+        process.OutputDataReceived += (_, _) => { }; // drained, so it can never block on a full pipe
+        process.BeginOutputReadLine();
     }
 
     public int Pid => process.Id;
