@@ -76,12 +76,13 @@ case "$command" in
     build
     ;;
   test)
-    ensure_packages ffmpeg:ffmpeg
+    # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+    ensure_packages ffmpeg:ffmpeg chromium:chromium
     build
     run_tests
     ;;
   bench)
-    ensure_packages ffmpeg:ffmpeg
+    ensure_packages ffmpeg:ffmpeg chromium:chromium
     build
     exec dotnet "$ROOT/PiStreaming.Tests/Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
     ;;

@@ -1,9 +1,12 @@
 using PiStreaming.Benchmarks;
 
 // ./build.sh bench [latency|load] [options]: each mode starts the real server and prints its numbers.
+// Without a mode, latency; its options may then come first (./build.sh bench --seconds 5).
 return args.FirstOrDefault() switch
 {
-    "latency" or null => await LatencyBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "latency" => await LatencyBenchmark.RunAsync(args.Skip(1).ToArray()),
+    null => await LatencyBenchmark.RunAsync([]),
+    var option when option.StartsWith('-') => await LatencyBenchmark.RunAsync(args),
     "load" => await LoadBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };

@@ -110,4 +110,24 @@ public class StreamingTests
         Assert.That(seconds, Is.LessThan(6), "60 pictures at 30 fps should take about 2 s");
         Assert.That(server.Server.ViewerCount, Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task Test_pattern_frame_stamps_survive_mpeg1_at_the_default_bitrate()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var viewer = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
+
+        var messages = await viewer.ReceiveMessagesAsync(1 + 72, Patience);
+        var pictures = await FfmpegLuma.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray(), 640, 480);
+        var stamps = pictures.Select(p => FrameStampReader.Read(p, new FrameFormat(640, 480))).ToList();
+
+        Assert.That(pictures, Has.Count.EqualTo(72));
+        Assert.That(stamps, Has.None.Null, "every picture's stamp reads back");
+        var frames = stamps.Select(s => s!.Value.Frame).ToList();
+        Assert.That(frames, Is.EqualTo(Enumerable.Range(frames[0], 72)), "consecutive frames, one per picture");
+        var intervals = stamps.Zip(stamps.Skip(1), (a, b) => b!.Value.Time24 - a!.Value.Time24).ToList();
+        TestContext.Out.WriteLine($"production intervals (ms): {string.Join(' ', intervals)}");
+        // The median: the camera may stall while ffmpeg starts up.
+        Assert.That(intervals.Order().ElementAt(intervals.Count / 2), Is.EqualTo(1000 / 24.0).Within(3), "produced 1/24 s apart");
+    }
 }

@@ -2,7 +2,8 @@ namespace PiStreaming.Sources;
 
 /// <summary>
 /// Draws test pattern frame N: a luma gradient sliding sideways, colour quadrants, a bouncing white
-/// square and the frame number in large digits, so that motion and dropped frames are easy to see.
+/// square and the frame number in large digits, so that motion and dropped frames are easy to see;
+/// and a <see cref="FrameStamp"/> at the bottom, so that machines can see them too.
 /// </summary>
 public sealed class TestPatternPainter(FrameFormat format)
 {
@@ -18,13 +19,15 @@ public sealed class TestPatternPainter(FrameFormat format)
         ["###", "# #", "###", "# #", "###"], ["###", "# #", "###", "  #", "###"],
     ];
 
-    public void Paint(Span<byte> frame, long number)
+    /// <param name="producedAtUnixMilliseconds">wall-clock time of production, for the stamp.</param>
+    public void Paint(Span<byte> frame, long number, long producedAtUnixMilliseconds)
     {
         var luma = frame[..format.LumaSize];
         PaintGradient(luma, number);
         PaintBouncingSquare(luma, number);
         PaintNumber(luma, number);
         PaintChroma(frame[format.LumaSize..]);
+        new FrameStamp(number, producedAtUnixMilliseconds).Paint(frame, format);
     }
 
     private void PaintGradient(Span<byte> luma, long number)

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace PiStreaming.Benchmarks.Latency;
+
+/// <summary>
+/// The latency benchmark's command line:
+/// <c>[--seconds N] [--loads N] [--compare "ARGS" "ARGS" ...] [-- SERVER ARGS...]</c>.
+/// Each --compare string is one server run (its arguments split at spaces); the arguments after
+/// -- go to every run. Without --compare there is one run.
+/// </summary>
+public sealed record LatencyOptions
+{
+    public double Seconds { get; init; } = 20;
+    public int PageLoads { get; init; } = 5;
+    public IReadOnlyList<string> Runs { get; init; } = [""];
+    public IReadOnlyList<string> CommonServerArguments { get; init; } = [];
+
+    public const string Usage =
+        "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [-- SERVER ARGS...]";
+
+    /// <exception cref="FormatException">the arguments do not follow <see cref="Usage"/>.</exception>
+    public static LatencyOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LatencyOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--seconds":
+                    options = options with { Seconds = Number(args, ++i, 1, 3600) };
+                    break;
+                case "--loads":
+                    options = options with { PageLoads = (int)Number(args, ++i, 1, 100) };
+                    break;
+                case "--compare":
+                    var runs = new List<string>();
+                    while (i + 1 < args.Count && args[i + 1] is not ("--seconds" or "--loads" or "--"))
+                    {
+                        runs.Add(args[++i].Trim());
+                    }
+
+                    if (runs.Count == 0)
+                    {
+                        throw new FormatException("--compare needs one quoted set of server arguments per run");
+                    }
+
+                    options = options with { Runs = runs };
+                    break;
+                case "--":
+                    return options with { CommonServerArguments = args.Skip(i + 1).ToList() };
+                default:
+                    throw new FormatException($"unknown option '{args[i]}' (server arguments go after --)");
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>The server arguments of one run: its own, then the common ones.</summary>
+    public IReadOnlyList<string> ServerArgumentsFor(string run) =>
+        [.. run.Split(' ', StringSplitOptions.RemoveEmptyEntries), .. CommonServerArguments];
+
+    private static double Number(IReadOnlyList<string> args, int index, double min, double max)
+    {
+        if (index >= args.Count || !double.TryParse(args[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new FormatException($"{args[index - 1]} needs a number from {min} to {max}");
+        }
+
+        return value;
+    }
+}

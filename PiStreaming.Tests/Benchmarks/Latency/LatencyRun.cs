@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using PiStreaming.Tests.Support;
+
+namespace PiStreaming.Benchmarks.Latency;
+
+/// <summary>
+/// One server run: start the server, time the first picture of several fresh page loads, then
+/// watch one page for the measured window, reading the frame stamp of every picture it draws.
+/// </summary>
+public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWriter progress)
+{
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BetweenLoads = TimeSpan.FromMilliseconds(370); // not a multiple of the GOP time
+    private const float PictureTimeoutMs = 20_000;
+
+    public async Task<RunResult> MeasureAsync(string run, CancellationToken cancellationToken)
+    {
+        var label = run.Length == 0 ? "defaults" : run;
+        progress.WriteLine($"[{label}] starting server: {string.Join(' ', options.ServerArgumentsFor(run))}");
+        await using var server = await ServerUnderTest.StartAsync(options.ServerArgumentsFor(run), cancellationToken);
+        var url = $"http://127.0.0.1:{server.HttpPort}/index.html";
+
+        // One load first that is not counted: it warms up the just-started server and the browser,
+        // so that every run's loads measure a viewer opening the page of a running server.
+        await TimeFirstPictureAsync(url);
+        var firstPictures = new List<double>();
+        for (var load = 1; load <= options.PageLoads; load++)
+        {
+            await Task.Delay(BetweenLoads, cancellationToken);
+            firstPictures.Add(await TimeFirstPictureAsync(url));
+            progress.WriteLine($"[{label}] page load {load}: first picture after {firstPictures[^1]:F0} ms");
+        }
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await OpenAsync(page, url);
+        await Task.Delay(Warmup, cancellationToken);
+        await PictureProbe.TakeAsync(page);
+        var unreadableBefore = await PictureProbe.UnreadableCountAsync(page);
+        var readingMsBefore = await PictureProbe.ReadingMsAsync(page);
+        var encoderPid = server.EncoderPid();
+        var serverCpu = ProcessUsage.CpuTime(server.Pid);
+        var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        progress.WriteLine($"[{label}] measuring for {options.Seconds} s");
+
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken);
+
+        var pictures = await PictureProbe.TakeAsync(page);
+        var unreadable = await PictureProbe.UnreadableCountAsync(page) - unreadableBefore;
+        var readingMs = await PictureProbe.ReadingMsAsync(page) - readingMsBefore;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var serverUse = Use(server.Pid, serverCpu, seconds);
+        var encoderUse = encoderPid is { } pid ? Use(pid, encoderCpu, seconds) : new ResourceUse(double.NaN, double.NaN);
+        var frames = FullFrameNumbers(pictures);
+        return new RunResult
+        {
+            Label = label,
+            LatenciesMs = pictures.Select(p => p.LatencyMs).ToList(),
+            MeasuredSeconds = seconds,
+            PicturesDrawn = pictures.Length + unreadable,
+            UnreadableStamps = unreadable,
+            DistinctFramesDrawn = frames.Distinct().Count(),
+            FramesProduced = frames.Count == 0 ? 0 : (int)(frames.Max() - frames.Min() + 1),
+            FirstPictureMs = firstPictures,
+            Renderer = await PictureProbe.RendererAsync(page) ?? "-",
+            StampReadingMsPerPicture = readingMs / Math.Max(pictures.Length + unreadable, 1),
+            Server = serverUse,
+            Encoder = encoderUse,
+        };
+    }
+
+    /// <summary>Milliseconds from the start of navigation to the first picture drawn, in a fresh browser context.</summary>
+    private async Task<double> TimeFirstPictureAsync(string url)
+    {
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await OpenAsync(page, url);
+        return await PictureProbe.FirstPictureMsAsync(page) ?? double.NaN;
+    }
+
+    private static async Task OpenAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await page.WaitForFunctionAsync("() => window.pictureProbe.firstPictureMs !== null", null, new() { Timeout = PictureTimeoutMs });
+    }
+
+    private static ResourceUse Use(int pid, TimeSpan cpuBefore, double seconds) =>
+        new((ProcessUsage.CpuTime(pid) - cpuBefore).TotalSeconds / seconds * 100, ProcessUsage.ResidentBytes(pid) / 1024.0 / 1024.0);
+
+    // Stamps carry the frame number modulo 65536; pictures arrive in order, so unwrap step by step.
+    private static List<long> FullFrameNumbers(IReadOnlyList<DrawnPicture> pictures)
+    {
+        var frames = new List<long>(pictures.Count);
+        foreach (var picture in pictures)
+        {
+            if (frames.Count == 0)
+            {
+                frames.Add(picture.Frame);
+                continue;
+            }
+
+            var step = (picture.Frame - frames[^1]) & 0xFFFF;
+            frames.Add(frames[^1] + (step >= 0x8000 ? step - 0x10000 : step));
+        }
+
+        return frames;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace PiStreaming.Benchmarks.Latency;
+
+/// <summary>The runs side by side, one column each, one row per number.</summary>
+public static class ResultTable
+{
+    public static void Print(TextWriter output, IReadOnlyList<RunResult> runs)
+    {
+        var rows = new (string Name, Func<RunResult, string> Value)[]
+        {
+            ("glass-to-glass p50 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.50))),
+            ("glass-to-glass p95 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.95))),
+            ("glass-to-glass max (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 1.0))),
+            ("pictures drawn per second", r => Number(r.PicturesDrawn / r.MeasuredSeconds, "F1")),
+            ("distinct frames drawn / produced", r => $"{r.DistinctFramesDrawn} / {r.FramesProduced}"),
+            ("unreadable stamps", r => r.UnreadableStamps.ToString(CultureInfo.InvariantCulture)),
+            ($"first picture p50 (ms, page loads)", r => Number(Statistics.Percentile(r.FirstPictureMs.ToList(), 0.50))),
+            ("first picture max (ms)", r => Number(Statistics.Percentile(r.FirstPictureMs.ToList(), 1.0))),
+            ("server CPU (% of one core)", r => Number(r.Server.CpuPercent, "F1")),
+            ("server RSS (MiB)", r => Number(r.Server.ResidentMiB, "F0")),
+            ("ffmpeg CPU (% of one core)", r => Number(r.Encoder.CpuPercent, "F1")),
+            ("ffmpeg RSS (MiB)", r => Number(r.Encoder.ResidentMiB, "F0")),
+            ("browser draws with", r => r.Renderer),
+            ("stamp reading per picture (ms)", r => Number(r.StampReadingMsPerPicture, "F2")),
+        };
+
+        var nameWidth = rows.Max(r => r.Name.Length) + 2;
+        var columnWidth = Math.Max(14, runs.Max(r => r.Label.Length) + 2);
+        output.WriteLine("".PadRight(nameWidth) + string.Concat(runs.Select(r => r.Label.PadLeft(columnWidth))));
+        foreach (var (name, value) in rows)
+        {
+            output.WriteLine(name.PadRight(nameWidth) + string.Concat(runs.Select(r => value(r).PadLeft(columnWidth))));
+        }
+    }
+
+    private static string Number(double value, string format = "F0") =>
+        double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,23 @@
+namespace PiStreaming.Benchmarks.Latency;
+
+/// <summary>What one server run measured.</summary>
+public sealed record RunResult
+{
+    public required string Label { get; init; }
+    public required IReadOnlyList<double> LatenciesMs { get; init; }
+    public required double MeasuredSeconds { get; init; }
+    public required int PicturesDrawn { get; init; }
+    public required int UnreadableStamps { get; init; }
+    public required int DistinctFramesDrawn { get; init; }
+    public required int FramesProduced { get; init; }
+    public required IReadOnlyList<double> FirstPictureMs { get; init; }
+    public required string Renderer { get; init; }
+
+    /// <summary>The benchmark's own cost in the page: reading one picture's stamp.</summary>
+    public required double StampReadingMsPerPicture { get; init; }
+    public required ResourceUse Server { get; init; }
+    public required ResourceUse Encoder { get; init; }
+}
+
+/// <summary>CPU in percent of one core over the measured window, and resident memory at its end.</summary>
+public sealed record ResourceUse(double CpuPercent, double ResidentMiB);
