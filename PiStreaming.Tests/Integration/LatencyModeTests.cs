@@ -27,7 +27,7 @@ public partial class LatencyModeTests
             sourceFrames = Enumerable.Range(0, FrameCount).Select(n =>
             {
                 var frame = new byte[Format.FrameSize];
-                painter.Paint(frame, n);
+                painter.Paint(frame, n, producedAtUnixMilliseconds: 0);
                 return frame;
             }).ToArray();
             return;
