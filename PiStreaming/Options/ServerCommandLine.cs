@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using PiStreaming.Sources;
 
 namespace PiStreaming.Options;
 
@@ -41,10 +42,21 @@ public static partial class ServerCommandLine
 
     private static readonly Option<string> Source = new("--source", "-s")
     {
-        Description = "Where frames come from: testpattern (a moving test picture) or stdin (raw I420 frames of the configured size)",
+        Description = "Where frames come from: testpattern (a moving test picture), stdin (raw I420 frames of the configured size), "
+            + "rpicam (the Raspberry Pi camera, via rpicam-vid), v4l2[:/dev/videoN] (a USB webcam, default /dev/video0) "
+            + "or file:PATH (a video file, looped)",
         DefaultValueFactory = _ => Defaults.Source,
-        Validators = { r => Check(r, (string v) => Sources.FrameSourceFactory.IsKnown(v), "one of: " + Sources.FrameSourceFactory.KnownSources) },
+        Validators = { CheckSource },
     };
+
+    private static readonly Option<int?> Stride = new("--stride")
+    {
+        Description = "Bytes per luma row in the camera's raw frames, padding included; chroma rows are half that "
+            + "(rpicam default: the width rounded up to a multiple of 64, as Pi 4 and older write them; stdin default: the width)",
+        Validators = { r => Check(r, (int? v) => v is >= 16 and <= 8192 && v % 2 == 0, "an even number of bytes from 16 to 8192") },
+    };
+
+    private static readonly Option<bool> ListDevices = new("--list-devices") { Description = "List the video devices (USB webcams) present, then exit" };
 
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
@@ -57,8 +69,8 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source,
-                     HorizontalFlip, VerticalFlip, Color, BackgroundColor,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Stride,
+                     HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
             root.Options.Add(option);
@@ -69,6 +81,11 @@ public static partial class ServerCommandLine
             if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)
             {
                 r.AddError("--http-port and --ws-port must differ");
+            }
+
+            if (r.GetValue(Stride) is { } stride && stride < r.GetValue(Width))
+            {
+                r.AddError($"--stride must be at least the width ({r.GetValue(Width)}), got {stride}");
             }
         });
         return root;
@@ -84,11 +101,32 @@ public static partial class ServerCommandLine
         WebSocketPort = result.GetValue(WebSocketPort),
         Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,
         Source = result.GetValue(Source) ?? Defaults.Source,
+        Stride = result.GetValue(Stride),
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
         BackgroundColor = result.GetValue(BackgroundColor) ?? Defaults.BackgroundColor,
     };
+
+    /// <summary>--list-devices was given: list video devices instead of serving.</summary>
+    public static bool WantsDeviceList(ParseResult result) => result.GetValue(ListDevices);
+
+    private static void CheckSource(OptionResult result)
+    {
+        if (result.Errors.Any() || result.Implicit || result.GetValueOrDefault<string>() is not { } text)
+        {
+            return;
+        }
+
+        if (!SourceSpec.TryParse(text, out var spec, out var error))
+        {
+            result.AddError($"--source must be {error} (got '{text}')");
+        }
+        else if (spec.Kind == SourceKind.File && !File.Exists(spec.Target))
+        {
+            result.AddError($"--source {text}: no such file");
+        }
+    }
 
     private static bool IsPort(int v) => v is >= 0 and <= 65535;
 

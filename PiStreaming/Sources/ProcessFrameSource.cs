@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PiStreaming.Processes;
+
+namespace PiStreaming.Sources;
+
+/// <summary>
+/// Frames from a helper program's stdout (a camera tool, or ffmpeg reading a webcam or a file).
+/// When the program is missing, fails or ends, this says so in one log line and starts it again
+/// after a backoff, for ever: the frames simply pause, so the encoder and the viewers carry on and
+/// video resumes when the camera comes back.
+/// </summary>
+public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFrameSource> logger) : IFrameSource
+{
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
+
+    private readonly RetryBackoff backoff = new();
+
+    public string Name => command.Name;
+    public bool FlipsFrames => command.FlipsFrames;
+
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var everDelivered = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string problem;
+            var process = Start(out var startProblem);
+            if (process is null)
+            {
+                problem = startProblem;
+            }
+            else
+            {
+                await using (process)
+                {
+                    // Killing the program is what ends a pending read on its stdout.
+                    using var stop = cancellationToken.Register(process.Kill);
+                    var reader = new FrameReader(process.StandardOutput, command.Layout);
+                    while (await ReadOrStopAsync(reader, cancellationToken) is { } frame)
+                    {
+                        if (reader.FramesRead == 1)
+                        {
+                            backoff.Reset();
+                            logger.LogInformation("{Source}: {What} ({Layout})", Name, everDelivered ? "video resumed" : "receiving frames", command.Layout);
+                            everDelivered = true;
+                        }
+
+                        yield return frame;
+                    }
+
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+
+                    problem = await DescribeStopAsync(process, reader);
+                }
+            }
+
+            var delay = backoff.Next();
+            logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds);
+            if (!await DelayAsync(delay, cancellationToken))
+            {
+                yield break;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private ChildProcess? Start(out string problem)
+    {
+        problem = "";
+        var program = command.Programs.Select(ExecutableLocator.Find).FirstOrDefault(found => found is not null);
+        if (program is null)
+        {
+            problem = $"{Name}: {command.WhenMissing}";
+            return null;
+        }
+
+        try
+        {
+            var process = ChildProcess.Start(program, command.Arguments, logger);
+            // Nothing to say to it; closing stdin also keeps it off the server's terminal.
+            process.StandardInput.Dispose();
+            return process;
+        }
+        catch (ChildProcessException e)
+        {
+            problem = $"{Name}: {e.Message}. {command.WhenStopped}";
+            return null;
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> ReadOrStopAsync(FrameReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader)
+    {
+        // Its stdout has ended: let it exit (or kill it) so that its exit code and last words are known.
+        await process.StopAsync(ExitWait);
+
+        var program = Path.GetFileName(process.Name);
+        var how = $"{program} exited with code {process.ExitCode}";
+        var lastWords = process.LastErrorLine.Length > 0 ? $" ({process.LastErrorLine})" : "";
+        var torn = reader.TornFrameBytes > 0 ? $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)" : "";
+        var when = reader.FramesRead > 0 ? $"stopped after {reader.FramesRead} frames" : "delivered no frames";
+        return $"{Name} {when}: {how}{lastWords}{torn}. {command.WhenStopped}";
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
