@@ -83,9 +83,9 @@ public static partial class ServerCommandLine
                 r.AddError("--http-port and --ws-port must differ");
             }
 
-            if (r.GetValue(Stride) is { } stride && stride < r.GetValue(Width))
+            if (r.GetValue(Stride) is { } stride && WidthWhileValidating(r) is { } width && stride < width)
             {
-                r.AddError($"--stride must be at least the width ({r.GetValue(Width)}), got {stride}");
+                r.AddError($"--stride must be at least the width ({width}), got {stride}");
             }
         });
         return root;
@@ -110,6 +110,24 @@ public static partial class ServerCommandLine
 
     /// <summary>--list-devices was given: list video devices instead of serving.</summary>
     public static bool WantsDeviceList(ParseResult result) => result.GetValue(ListDevices);
+
+    // Defaults are not filled in yet while validating, and a width that does not parse has its own error.
+    private static int? WidthWhileValidating(CommandResult result)
+    {
+        if (result.GetResult(Width) is not { Implicit: false } width)
+        {
+            return Defaults.Width;
+        }
+
+        try
+        {
+            return width.GetValueOrDefault<int>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static void CheckSource(OptionResult result)
     {
