@@ -85,6 +85,42 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task List_devices_prints_the_video_devices_or_says_there_are_none_and_exits_0()
+    {
+        using var server = ServerProcess.Start(["--list-devices"]);
+        var output = await server.Process.StandardOutput.ReadToEndAsync();
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.Zero, server.StandardError);
+        var devices = Directory.Exists("/dev") ? Directory.GetFileSystemEntries("/dev", "video*") : [];
+        if (devices.Length == 0)
+        {
+            Assert.That(output.Trim(), Does.StartWith("no video devices found").And.Not.Contain('\n'));
+        }
+        else
+        {
+            Assert.That(output, Does.Contain(devices[0]));
+        }
+    }
+
+    [Test]
+    public async Task Stdin_ending_inside_a_frame_drops_the_torn_frame_and_exits_normally()
+    {
+        var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "320", "--height", "240"]);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+        await server.Process.StandardInput.BaseStream.WriteAsync(frames.AsMemory(0, frames.Length - 1000));
+        server.Process.StandardInput.Close();
+        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+        Assert.That(server.StandardError, Does.Contain("ended inside a frame (114200 of 115200 bytes); dropped it"));
+        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
+        Assert.That(decoded.Frames, Is.EqualTo(23), "every whole frame arrives");
+    }
+
+    [Test]
     public async Task Stdin_source_streams_piped_frames_and_ends_with_its_input()
     {
         var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "48", "-pix_fmt", "yuv420p", "-f", "rawvideo");
