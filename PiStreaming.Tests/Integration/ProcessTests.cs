@@ -56,6 +56,25 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task Ctrl_c_with_a_camera_running_stops_it_too_without_error_noise()
+    {
+        const string arguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
+        using var camera = await FakeRpicam.CreateAsync(new PiStreaming.Sources.FrameFormat(640, 480), 640, arguments);
+        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment, ownProcessGroup: true);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        Assert.That(await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10)), Has.Count.EqualTo(3), server.StandardError);
+        var children = server.ChildPids();
+        Assert.That(children, Has.Count.EqualTo(2), "the camera and the encoder");
+
+        server.SignalProcessGroup(ServerProcess.SIGINT);
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.Zero, server.StandardError);
+        Assert.That(children.Where(ServerProcess.IsAlive), Is.Empty, "camera or encoder left behind");
+        Assert.That(server.StandardError, Does.Not.Contain("fail:").And.Not.Contain("retrying").And.Not.Contain("Exception"));
+    }
+
+    [Test]
     public async Task Port_in_use_is_one_line_and_exit_code_2()
     {
         using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -14,6 +14,10 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
+    // A terminal's Ctrl+C reaches the camera tool as well as the server, and the tool may stop first:
+    // wait this long (part of the retry delay) before calling it a failure, so a stop request wins quietly.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
+
     private readonly RetryBackoff backoff = new();
 
     public string Name => command.Name;
@@ -59,8 +63,13 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
             }
 
             var delay = backoff.Next();
+            if (!await DelayAsync(StopGrace, cancellationToken))
+            {
+                yield break;
+            }
+
             logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds);
-            if (!await DelayAsync(delay, cancellationToken))
+            if (!await DelayAsync(delay - StopGrace, cancellationToken))
             {
                 yield break;
             }
