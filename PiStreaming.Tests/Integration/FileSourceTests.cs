@@ -41,7 +41,7 @@ public class FileSourceTests
 
         TestContext.Out.WriteLine($"60 pictures of a 24-picture clip in {seconds:0.00} s");
         Assert.That(messages, Has.Count.EqualTo(60), "the clip loops: 60 pictures out of 24");
-        Assert.That(seconds, Is.InRange(2.0, 3.5), "played at 24 fps, not as fast as ffmpeg can decode");
+        Assert.That(seconds, Is.InRange(2.0, 5.0), "played at 24 fps (2.5 s), not as fast as ffmpeg can decode");
 
         // The viewer joined at an I picture before this window; decode from the next one.
         var start = messages.FindIndex(m => EncodedPicture.Parse(m).Type == PictureType.I);

@@ -6,11 +6,8 @@ namespace PiStreaming.Sources;
 /// <summary>Turns the --source option into a frame source. New sources are added here.</summary>
 public static class FrameSourceFactory
 {
-    public const string KnownSources = SourceSpec.Syntax;
-
-    public static bool IsKnown(string source) => SourceSpec.TryParse(source, out _, out _);
-
     /// <param name="ffmpegPath">the ffmpeg that reads webcams and files.</param>
+    /// <exception cref="FormatException">the source is not one of <see cref="SourceSpec.Syntax"/> (options are validated before this).</exception>
     public static IFrameSource Create(ServerOptions options, ILoggerFactory loggers, string ffmpegPath = "ffmpeg")
     {
         var format = new FrameFormat(options.Width, options.Height);
@@ -23,7 +20,7 @@ public static class FrameSourceFactory
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
             SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),
-            _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {KnownSources})", nameof(options)),
+            _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {SourceSpec.Syntax})", nameof(options)),
         };
     }
 

@@ -18,13 +18,12 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
     // wait this long (part of the retry delay) before calling it a failure, so a stop request wins quietly.
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
 
-    private readonly RetryBackoff backoff = new();
-
     public string Name => command.Name;
     public bool FlipsFrames => command.FlipsFrames;
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var backoff = new RetryBackoff();
         var everDelivered = false;
         while (!cancellationToken.IsCancellationRequested)
         {
