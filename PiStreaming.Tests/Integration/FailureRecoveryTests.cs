@@ -94,6 +94,24 @@ public class FailureRecoveryTests
     }
 
     [Test]
+    public async Task Camera_that_hangs_is_stopped_after_5_s_of_silence_and_started_again()
+    {
+        using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, RpicamArguments, install: false);
+        camera.InstallHanging(frames: 12);
+        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment);
+        using var viewer = await ConnectAsync(server);
+
+        var line = await server.WaitForLogAsync("sent nothing for", Patience);
+        Assert.That(line, Does.Contain("Raspberry Pi camera stopped after 12 frames: rpicam-vid sent nothing for 5 s and was stopped"));
+        Assert.That(server.StandardError, Does.Contain("fake rpicam-vid: hanging"));
+
+        camera.InstallWorking(RpicamArguments);
+        var messages = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
+        Assert.That(messages, Has.Count.EqualTo(25), "video comes back once the camera works again");
+        Assert.That(server.StandardError, Does.Contain("video resumed"));
+    }
+
+    [Test]
     public async Task Missing_webcam_is_reported_with_what_to_check_and_the_server_keeps_running()
     {
         using var server = ServerProcess.Start([.. Loopback, "--source", "v4l2:/dev/video77"]);

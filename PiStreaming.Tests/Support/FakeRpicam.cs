@@ -76,6 +76,19 @@ public sealed class FakeRpicam : IDisposable
             """);
     }
 
+    /// <summary>Puts (or replaces) a camera tool that sends <paramref name="frames"/> frames and then hangs without exiting.</summary>
+    public void InstallHanging(int frames, string programName = "rpicam-vid")
+    {
+        var rate = framesPerSecond.ToString(CultureInfo.InvariantCulture);
+        Install(programName, $"""
+            #!/bin/sh
+            ffmpeg -v error -nostdin -re -stream_loop -1 -f rawvideo -video_size {stride}x{format.Height} -pix_fmt yuv420p \
+              -framerate {rate} -i '{FramesFile}' -frames:v {frames} -c:v copy -f rawvideo -flush_packets 1 pipe:1
+            echo "fake {programName}: hanging" >&2
+            exec sleep 600
+            """);
+    }
+
     /// <summary>Puts (or replaces) a camera tool that fails at once, like rpicam-vid when another program holds the camera.</summary>
     public void InstallFailing(string message, int exitCode, string programName = "rpicam-vid") =>
         Install(programName, $"""

@@ -14,6 +14,11 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
+    // A camera that hangs without exiting would freeze the video for good, so a silence this long
+    // counts as a failure (longer before the first frame: cameras take a moment to start).
+    private static readonly TimeSpan FirstFrameTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(5);
+
     // A terminal's Ctrl+C reaches the camera tool as well as the server, and the tool may stop first:
     // wait this long (part of the retry delay) before calling it a failure, so a stop request wins quietly.
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
@@ -39,9 +44,12 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                 {
                     // Killing the program is what ends a pending read on its stdout.
                     using var stop = cancellationToken.Register(process.Kill);
+                    using var silence = new CancellationTokenSource(FirstFrameTimeout);
+                    using var stall = silence.Token.Register(process.Kill);
                     var reader = new FrameReader(process.StandardOutput, command.Layout);
                     while (await ReadOrStopAsync(reader, cancellationToken) is { } frame)
                     {
+                        silence.CancelAfter(StallTimeout);
                         if (reader.FramesRead == 1)
                         {
                             backoff.Reset();
@@ -57,7 +65,8 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                         yield break;
                     }
 
-                    problem = await DescribeStopAsync(process, reader);
+                    var stalledFor = silence.IsCancellationRequested ? (reader.FramesRead == 0 ? FirstFrameTimeout : StallTimeout) : (TimeSpan?)null;
+                    problem = await DescribeStopAsync(process, reader, stalledFor);
                 }
             }
 
@@ -113,13 +122,16 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
         }
     }
 
-    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader)
+    /// <param name="stalledFor">set when the program was killed for sending nothing for that long.</param>
+    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor)
     {
         // Its stdout has ended: let it exit (or kill it) so that its exit code and last words are known.
         await process.StopAsync(ExitWait);
 
         var program = Path.GetFileName(process.Name);
-        var how = $"{program} exited with code {process.ExitCode}";
+        var how = stalledFor is { } silence
+            ? $"{program} sent nothing for {silence.TotalSeconds:0} s and was stopped"
+            : $"{program} exited with code {process.ExitCode}";
         var lastWords = process.LastErrorLine.Length > 0 ? $" ({process.LastErrorLine})" : "";
         var torn = reader.TornFrameBytes > 0 ? $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)" : "";
         var when = reader.FramesRead > 0 ? $"stopped after {reader.FramesRead} frames" : "delivered no frames";
