@@ -140,6 +140,28 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task Stdin_with_stride_takes_padded_frames_like_rpicam_vid_piped_in_by_hand()
+    {
+        const string source = "testsrc=size=854x480:rate=24";
+        var tight = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        var padded = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-vf", "pad=896:480", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "854", "--height", "480", "--stride", "896", "--bitrate", "4000"]);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+        await server.Process.StandardInput.BaseStream.WriteAsync(padded);
+        server.Process.StandardInput.Close();
+        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+        var stream = messages.Skip(1).SelectMany(m => m).ToArray();
+        var pictures = await FfmpegProbe.DecodePicturesAsync(stream, 854, 480);
+        Assert.That(pictures, Has.Count.EqualTo(24));
+        var frameSize = 854 * 480 * 3 / 2;
+        Assert.That(Pictures.MeanAbsoluteDifference(pictures[^1], tight[^frameSize..]), Is.LessThan(4));
+    }
+
+    [Test]
     public async Task Stdin_source_streams_piped_frames_and_ends_with_its_input()
     {
         var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "48", "-pix_fmt", "yuv420p", "-f", "rawvideo");
