@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using PiStreaming;
+using PiStreaming.Broadcasting;
 using PiStreaming.Options;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
@@ -17,6 +18,16 @@ if (parsed.Errors.Count > 0)
 if (parsed.Action is not null)
 {
     return await parsed.InvokeAsync(); // --help or --version
+}
+
+if (ServerCommandLine.WantsDeviceList(parsed))
+{
+    foreach (var line in VideoDevices.Describe(VideoDevices.List()))
+    {
+        Console.WriteLine(line);
+    }
+
+    return 0;
 }
 
 var options = ServerCommandLine.ToOptions(parsed);
@@ -39,7 +50,11 @@ catch (FileNotFoundException e)
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal();
-await using var source = FrameSourceFactory.Create(options, loggers);
+await using var source = FrameSourceFactory.Create(options, loggers, ffmpeg);
+if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
+{
+    log.LogWarning("{Warning}", warning);
+}
 
 StreamingServer server;
 try

@@ -50,7 +50,7 @@ public sealed class StreamingServer : IAsyncDisposable
         var broadcaster = new Broadcaster(JsmpHeader.Create(format), queueLength, options.Latency, loggers.CreateLogger<Broadcaster>());
         var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
 
-        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath), broadcaster, loggers.CreateLogger<StreamingPipeline>());
+        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, loggers.CreateLogger<StreamingPipeline>());
         var server = new StreamingServer(source, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
         server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
         return server;

@@ -76,6 +76,25 @@ public class ProcessTests
     }
 
     [Test]
+    public async Task Ctrl_c_with_a_camera_running_stops_it_too_without_error_noise()
+    {
+        const string arguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
+        using var camera = await FakeRpicam.CreateAsync(new PiStreaming.Sources.FrameFormat(640, 480), 640, arguments);
+        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment, ownProcessGroup: true);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        Assert.That(await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10)), Has.Count.EqualTo(3), server.StandardError);
+        var children = server.ChildPids();
+        Assert.That(children, Has.Count.EqualTo(2), "the camera and the encoder");
+
+        server.SignalProcessGroup(ServerProcess.SIGINT);
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.Zero, server.StandardError);
+        Assert.That(children.Where(ServerProcess.IsAlive), Is.Empty, "camera or encoder left behind");
+        Assert.That(server.StandardError, Does.Not.Contain("fail:").And.Not.Contain("retrying").And.Not.Contain("Exception"));
+    }
+
+    [Test]
     public async Task Port_in_use_is_one_line_and_exit_code_2()
     {
         using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -102,6 +121,64 @@ public class ProcessTests
         using var server = ServerProcess.Start(["--width", "641"]);
         Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(2));
         Assert.That(server.StandardError.Trim(), Does.StartWith("error: --width must be an even number").And.Not.Contain('\n'));
+    }
+
+    [Test]
+    public async Task List_devices_prints_the_video_devices_or_says_there_are_none_and_exits_0()
+    {
+        using var server = ServerProcess.Start(["--list-devices"]);
+        var output = await server.Process.StandardOutput.ReadToEndAsync();
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.Zero, server.StandardError);
+        var devices = Directory.Exists("/dev") ? Directory.GetFileSystemEntries("/dev", "video*") : [];
+        if (devices.Length == 0)
+        {
+            Assert.That(output.Trim(), Does.StartWith("no video devices found").And.Not.Contain('\n'));
+        }
+        else
+        {
+            Assert.That(output, Does.Contain(devices[0]));
+        }
+    }
+
+    [Test]
+    public async Task Stdin_ending_inside_a_frame_drops_the_torn_frame_and_exits_normally()
+    {
+        var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "320", "--height", "240"]);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+        await server.Process.StandardInput.BaseStream.WriteAsync(frames.AsMemory(0, frames.Length - 1000));
+        server.Process.StandardInput.Close();
+        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+        Assert.That(server.StandardError, Does.Contain("ended inside a frame (114200 of 115200 bytes); dropped it"));
+        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
+        Assert.That(decoded.Frames, Is.EqualTo(23), "every whole frame arrives");
+    }
+
+    [Test]
+    public async Task Stdin_with_stride_takes_padded_frames_like_rpicam_vid_piped_in_by_hand()
+    {
+        const string source = "testsrc=size=854x480:rate=24";
+        var tight = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        var padded = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-vf", "pad=896:480", "-pix_fmt", "yuv420p", "-f", "rawvideo");
+        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "854", "--height", "480", "--stride", "896", "--bitrate", "4000"]);
+        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+        await server.Process.StandardInput.BaseStream.WriteAsync(padded);
+        server.Process.StandardInput.Close();
+        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+        var stream = messages.Skip(1).SelectMany(m => m).ToArray();
+        var pictures = await FfmpegProbe.DecodePicturesAsync(stream, 854, 480);
+        Assert.That(pictures, Has.Count.EqualTo(24));
+        var frameSize = 854 * 480 * 3 / 2;
+        Assert.That(Pictures.MeanAbsoluteDifference(pictures[^1], tight[^frameSize..]), Is.LessThan(4));
     }
 
     [Test]

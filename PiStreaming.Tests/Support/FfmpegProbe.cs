@@ -26,6 +26,24 @@ public static class FfmpegProbe
         }
     }
 
+    /// <summary>Decodes a received MPEG-1 stream into raw I420 pictures of <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public static async Task<List<byte[]>> DecodePicturesAsync(byte[] mpeg1Stream, int width, int height)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pistreaming-{Guid.NewGuid():N}.m1v");
+        await File.WriteAllBytesAsync(file, mpeg1Stream);
+        try
+        {
+            var raw = await GenerateAsync("-i", file, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p");
+            var size = width * height * 3 / 2;
+            Assert.That(raw.Length % size, Is.Zero, "decoded bytes are not whole pictures of that size");
+            return Enumerable.Range(0, raw.Length / size).Select(i => raw[(i * size)..((i + 1) * size)]).ToList();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Runs ffmpeg to make test input, e.g. raw frames of its testsrc.</summary>
     public static async Task<byte[]> GenerateAsync(params string[] arguments)
     {

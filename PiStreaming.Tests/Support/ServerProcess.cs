@@ -76,6 +76,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public void Signal(int signal) => Assert.That(Kill(process.Id, signal), Is.Zero, "kill() failed");
 
+    /// <summary>Sends a signal to any process, e.g. SIGKILL to one of the server's children.</summary>
+    public static void SignalProcess(int pid, int signal) => Assert.That(Kill(pid, signal), Is.Zero, "kill() failed");
+
     /// <summary>What a terminal does on Ctrl+C: the signal goes to every process of the group at once.</summary>
     public void SignalProcessGroup(int signal) => Assert.That(Kill(-process.Id, signal), Is.Zero, "kill() failed");
 
@@ -85,6 +88,44 @@ public sealed partial class ServerProcess : IDisposable
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && ParentOf(pid) == process.Id)
             .ToList();
+
+    /// <summary>Waits until the server has logged a line containing <paramref name="text"/>; returns that line.</summary>
+    public async Task<string> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (errorLines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"the server did not log '{text}' within {timeout.TotalSeconds} s; it logged:\n{StandardError}");
+        return "";
+    }
+
+    /// <summary>The child process whose command line contains <paramref name="text"/> (e.g. "mpeg1video" for the encoder).</summary>
+    public int ChildWhoseCommandLineContains(string text)
+    {
+        var matches = ChildPids().Where(pid => CommandLineOf(pid).Contains(text, StringComparison.Ordinal)).ToList();
+        Assert.That(matches, Has.Count.EqualTo(1), $"children matching '{text}': {string.Join("; ", ChildPids().Select(CommandLineOf))}");
+        return matches[0];
+    }
+
+    public static string CommandLineOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
 
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
 
@@ -113,6 +154,7 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     public const int SIGINT = 2;
+    public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

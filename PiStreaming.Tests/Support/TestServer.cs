@@ -28,7 +28,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback };
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
-        source ??= FrameSourceFactory.Create(options, loggers);
+        source ??= FrameSourceFactory.Create(options, loggers, ExecutableLocator.Find("ffmpeg") ?? "ffmpeg");
         var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
         var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
         return new TestServer(server, loggers, options);

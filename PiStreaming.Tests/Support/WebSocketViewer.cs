@@ -57,6 +57,26 @@ public sealed class WebSocketViewer : IDisposable
         return messages;
     }
 
+    /// <summary>Every message that arrives within <paramref name="duration"/>, with when it arrived.</summary>
+    public async Task<List<(TimeSpan At, byte[] Data)>> ReceiveForAsync(TimeSpan duration)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var cancel = new CancellationTokenSource(duration);
+        var messages = new List<(TimeSpan, byte[])>();
+        try
+        {
+            while (await ReceiveMessageAsync(cancel.Token) is { } message)
+            {
+                messages.Add((clock.Elapsed, message));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return messages;
+    }
+
     public Task CloseAsync() => socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
 
     public void Dispose() => socket.Dispose();

@@ -65,6 +65,44 @@ public class CommandLineTests
         Assert.That(message, Does.Not.Contain('\n'));
     }
 
+    [TestCase("rpicam")]
+    [TestCase("v4l2")]
+    [TestCase("v4l2:/dev/video3")]
+    public void Camera_sources_are_accepted(string source) => Assert.That(Parse("--source", source).Source, Is.EqualTo(source));
+
+    [Test]
+    public void File_source_needs_an_existing_file()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            Assert.That(Parse("--source", "file:" + file).Source, Is.EqualTo("file:" + file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.That(Error("--source", "file:" + file), Does.Contain("no such file"));
+    }
+
+    [Test]
+    public void Stride_is_read_and_defaults_to_the_sources_rule()
+    {
+        Assert.That(Parse().Stride, Is.Null);
+        Assert.That(Parse("--width", "1296", "--height", "972", "--stride", "1344").Stride, Is.EqualTo(1344));
+    }
+
+    [TestCase("--stride", "1343", "even")]
+    [TestCase("--stride", "600", "at least the width (640)")]
+    [TestCase("--source", "v4l2:video0", "device path")]
+    public void Bad_camera_options_give_one_clear_line(string option, string value, string expectedText)
+    {
+        var message = Error(option, value);
+        Assert.That(message, Does.Contain(expectedText));
+        Assert.That(message, Does.Not.Contain('\n'));
+    }
+
     [Test]
     public void Same_port_twice_is_refused() =>
         Assert.That(Error("--http-port", "9000", "--ws-port", "9000"), Does.Contain("must differ"));

@@ -13,7 +13,8 @@ public sealed record EncoderSettings(
     string FfmpegPath = "ffmpeg",
     bool LowDelay = true)
 {
-    public static EncoderSettings From(ServerOptions options, string ffmpegPath) =>
+    /// <param name="sourceFlips">the camera already flips its frames, so the encoder must not flip them again.</param>
+    public static EncoderSettings From(ServerOptions options, string ffmpegPath, bool sourceFlips = false) =>
         new(new FrameFormat(options.Width, options.Height), options.CodedFrameRate, options.BitrateKbps,
-            options.HorizontalFlip, options.VerticalFlip, ffmpegPath, options.Latency == LatencyMode.Low);
+            options.HorizontalFlip && !sourceFlips, options.VerticalFlip && !sourceFlips, ffmpegPath, options.Latency == LatencyMode.Low);
 }

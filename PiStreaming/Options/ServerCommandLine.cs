@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using PiStreaming.Sources;
 
 namespace PiStreaming.Options;
 
@@ -41,9 +42,11 @@ public static partial class ServerCommandLine
 
     private static readonly Option<string> Source = new("--source", "-s")
     {
-        Description = "Where frames come from: testpattern (a moving test picture) or stdin (raw I420 frames of the configured size)",
+        Description = "Where frames come from: testpattern (a moving test picture), stdin (raw I420 frames of the configured size), "
+            + "rpicam (the Raspberry Pi camera, via rpicam-vid), v4l2[:/dev/videoN] (a USB webcam, default /dev/video0) "
+            + "or file:PATH (a video file, looped)",
         DefaultValueFactory = _ => Defaults.Source,
-        Validators = { r => Check(r, (string v) => Sources.FrameSourceFactory.IsKnown(v), "one of: " + Sources.FrameSourceFactory.KnownSources) },
+        Validators = { CheckSource },
     };
 
     private static readonly Option<LatencyMode> Latency = new("--latency")
@@ -52,6 +55,15 @@ public static partial class ServerCommandLine
             + "classic: the original server's behaviour [default: low]",
         DefaultValueFactory = _ => Defaults.Latency,
     };
+
+    private static readonly Option<int?> Stride = new("--stride")
+    {
+        Description = "Bytes per luma row in the camera's raw frames, padding included; chroma rows are half that "
+            + "(rpicam default: the width rounded up to a multiple of 64, as Pi 4 and older write them; stdin default: the width)",
+        Validators = { r => Check(r, (int? v) => v is >= 16 and <= 8192 && v % 2 == 0, "an even number of bytes from 16 to 8192") },
+    };
+
+    private static readonly Option<bool> ListDevices = new("--list-devices") { Description = "List the video devices (USB webcams) present, then exit" };
 
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
@@ -64,8 +76,8 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Latency,
-                     HorizontalFlip, VerticalFlip, Color, BackgroundColor,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Stride, Latency,
+                     HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
             root.Options.Add(option);
@@ -76,6 +88,11 @@ public static partial class ServerCommandLine
             if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)
             {
                 r.AddError("--http-port and --ws-port must differ");
+            }
+
+            if (r.GetValue(Stride) is { } stride && WidthWhileValidating(r) is { } width && stride < width)
+            {
+                r.AddError($"--stride must be at least the width ({width}), got {stride}");
             }
         });
         return root;
@@ -92,11 +109,50 @@ public static partial class ServerCommandLine
         Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,
         Source = result.GetValue(Source) ?? Defaults.Source,
         Latency = result.GetValue(Latency),
+        Stride = result.GetValue(Stride),
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
         BackgroundColor = result.GetValue(BackgroundColor) ?? Defaults.BackgroundColor,
     };
+
+    /// <summary>--list-devices was given: list video devices instead of serving.</summary>
+    public static bool WantsDeviceList(ParseResult result) => result.GetValue(ListDevices);
+
+    // Defaults are not filled in yet while validating, and a width that does not parse has its own error.
+    private static int? WidthWhileValidating(CommandResult result)
+    {
+        if (result.GetResult(Width) is not { Implicit: false } width)
+        {
+            return Defaults.Width;
+        }
+
+        try
+        {
+            return width.GetValueOrDefault<int>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static void CheckSource(OptionResult result)
+    {
+        if (result.Errors.Any() || result.Implicit || result.GetValueOrDefault<string>() is not { } text)
+        {
+            return;
+        }
+
+        if (!SourceSpec.TryParse(text, out var spec, out var error))
+        {
+            result.AddError($"--source must be {error} (got '{text}')");
+        }
+        else if (spec.Kind == SourceKind.File && !File.Exists(spec.Target))
+        {
+            result.AddError($"--source {text}: no such file");
+        }
+    }
 
     private static bool IsPort(int v) => v is >= 0 and <= 65535;
 

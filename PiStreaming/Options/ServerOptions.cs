@@ -21,7 +21,12 @@ public sealed record ServerOptions
     /// <summary>The address to listen on; null means every interface (IPv6 and IPv4).</summary>
     public IPAddress? Bind { get; init; }
 
+    /// <summary>testpattern, stdin, rpicam, v4l2[:/dev/videoN] or file:PATH (see <see cref="Sources.SourceSpec"/>).</summary>
     public string Source { get; init; } = "testpattern";
+
+    /// <summary>Bytes per luma row in the camera's raw frames; null means the source's own rule.</summary>
+    public int? Stride { get; init; }
+
     public bool HorizontalFlip { get; init; }
     public bool VerticalFlip { get; init; }
     public LatencyMode Latency { get; init; } = LatencyMode.Low;

@@ -16,6 +16,8 @@ public sealed class StreamingPipeline(IFrameSource source, EncoderSettings setti
     private static readonly TimeSpan RestartDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan EncoderExitTimeout = TimeSpan.FromMilliseconds(300);
 
+    private readonly JsmpgPictureLimit pictureLimit = new(logger);
+
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started at all.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -81,6 +83,7 @@ public sealed class StreamingPipeline(IFrameSource source, EncoderSettings setti
         {
             await foreach (var picture in encoder.ReadPicturesAsync(CancellationToken.None))
             {
+                pictureLimit.Check(picture);
                 broadcaster.Publish(picture);
             }
         }

@@ -6,18 +6,28 @@ namespace PiStreaming.Sources;
 /// <summary>Turns the --source option into a frame source. New sources are added here.</summary>
 public static class FrameSourceFactory
 {
-    public const string KnownSources = "testpattern, stdin";
-
-    public static bool IsKnown(string source) => source is "testpattern" or "stdin";
-
-    public static IFrameSource Create(ServerOptions options, ILoggerFactory loggers)
+    /// <param name="ffmpegPath">the ffmpeg that reads webcams and files.</param>
+    /// <exception cref="FormatException">the source is not one of <see cref="SourceSpec.Syntax"/> (options are validated before this).</exception>
+    public static IFrameSource Create(ServerOptions options, ILoggerFactory loggers, string ffmpegPath = "ffmpeg")
     {
         var format = new FrameFormat(options.Width, options.Height);
-        return options.Source switch
+        var spec = SourceSpec.Parse(options.Source);
+        return spec.Kind switch
         {
-            "testpattern" => new TestPatternSource(format, options.FrameRate),
-            "stdin" => new StreamFrameSource("standard input", format, Console.OpenStandardInput(), loggers.CreateLogger<StreamFrameSource>()),
-            _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {KnownSources})", nameof(options)),
+            SourceKind.TestPattern => new TestPatternSource(format, options.FrameRate),
+            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), Console.OpenStandardInput(),
+                loggers.CreateLogger<StreamFrameSource>()),
+            SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
+            SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
+            SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),
+            _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {SourceSpec.Syntax})", nameof(options)),
         };
     }
+
+    // Piped frames are unpadded unless --stride says otherwise (e.g. rpicam-vid piped in by hand).
+    private static FrameLayout StdinLayout(FrameFormat format, int? stride) =>
+        stride is { } bytes ? new FrameLayout(format, bytes) : FrameLayout.Unpadded(format);
+
+    private static ProcessFrameSource FromProcess(CameraCommand command, ILoggerFactory loggers) =>
+        new(command, loggers.CreateLogger<ProcessFrameSource>());
 }

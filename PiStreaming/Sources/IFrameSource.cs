@@ -10,6 +10,12 @@ public interface IFrameSource : IAsyncDisposable
     /// <summary>A short name for log lines, e.g. "test pattern".</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when the frames already carry the requested flips (a camera that flips in hardware),
+    /// so the encoder must not flip them again.
+    /// </summary>
+    bool FlipsFrames => false;
+
     /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
 }

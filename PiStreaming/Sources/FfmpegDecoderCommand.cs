@@ -1,0 +1,69 @@
+using System.Globalization;
+using PiStreaming.Options;
+
+namespace PiStreaming.Sources;
+
+/// <summary>
+/// ffmpeg as a camera: a USB webcam (v4l2) or a video file, decoded and converted to raw I420
+/// frames of the configured size and rate on stdout. The encoder applies any flips.
+/// </summary>
+public static class FfmpegDecoderCommand
+{
+    public static CameraCommand ForWebcam(ServerOptions options, string device, string ffmpegPath)
+    {
+        var format = new FrameFormat(options.Width, options.Height);
+        return new CameraCommand(
+            $"webcam {device}",
+            [ffmpegPath],
+            WebcamArguments(device, format, options.FrameRate),
+            FrameLayout.Unpadded(format),
+            FlipsFrames: false,
+            WhenMissing: "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg",
+            WhenStopped: $"Check that the webcam is plugged in (--list-devices), that no other program is using it, "
+                + $"and which sizes and rates it offers (v4l2-ctl -d {device} --list-formats-ext)");
+    }
+
+    public static CameraCommand ForFile(ServerOptions options, string path, string ffmpegPath)
+    {
+        var format = new FrameFormat(options.Width, options.Height);
+        return new CameraCommand(
+            $"video file {Path.GetFileName(path)}",
+            [ffmpegPath],
+            FileArguments(path, format, options.FrameRate),
+            FrameLayout.Unpadded(format),
+            FlipsFrames: false,
+            WhenMissing: "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg",
+            WhenStopped: $"Check that the file exists and plays (ffplay \"{path}\")");
+    }
+
+    /// <summary>ffmpeg's v4l2 input at the configured size and rate (the driver picks the nearest it has).</summary>
+    public static IReadOnlyList<string> WebcamArguments(string device, FrameFormat format, double framesPerSecond) =>
+    [
+        .. Quiet,
+        "-f", "v4l2", "-framerate", FormatRate(framesPerSecond), "-video_size", format.ToString(),
+        "-i", device,
+        .. RawOutput(format, framesPerSecond),
+    ];
+
+    /// <summary>A file read at its own speed (-re) and looped for ever, so it plays like a camera.</summary>
+    public static IReadOnlyList<string> FileArguments(string path, FrameFormat format, double framesPerSecond) =>
+    [
+        .. Quiet,
+        "-re", "-stream_loop", "-1", "-i", path,
+        .. RawOutput(format, framesPerSecond),
+    ];
+
+    private static IEnumerable<string> Quiet => ["-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning"];
+
+    // The first video stream, scaled to the picture size, at a constant rate (frames duplicated or
+    // dropped as needed), as raw I420, flushed frame by frame so none waits in ffmpeg's buffer.
+    private static IEnumerable<string> RawOutput(FrameFormat format, double framesPerSecond) =>
+    [
+        "-map", "0:v:0",
+        "-vf", $"scale={format.Width.ToString(CultureInfo.InvariantCulture)}:{format.Height.ToString(CultureInfo.InvariantCulture)}",
+        "-pix_fmt", "yuv420p", "-r", FormatRate(framesPerSecond),
+        "-f", "rawvideo", "-flush_packets", "1", "pipe:1",
+    ];
+
+    private static string FormatRate(double framesPerSecond) => framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
+}
