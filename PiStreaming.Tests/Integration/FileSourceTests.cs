@@ -43,9 +43,8 @@ public class FileSourceTests
         Assert.That(messages, Has.Count.EqualTo(60), "the clip loops: 60 pictures out of 24");
         Assert.That(seconds, Is.InRange(2.0, 5.0), "played at 24 fps (2.5 s), not as fast as ffmpeg can decode");
 
-        // The viewer joined at an I picture before this window; decode from the next one.
-        var start = messages.FindIndex(m => EncodedPicture.Parse(m).Type == PictureType.I);
-        var stream = messages.Skip(start).SelectMany(m => m).ToArray();
+        // Decode everything since the viewer joined (its first picture carries the sequence header).
+        var stream = first.Skip(1).Concat(messages).SelectMany(m => m).ToArray();
         var decoded = await FfmpegProbe.DecodeAsync(stream);
         Assert.That((decoded.Width, decoded.Height, decoded.Errors), Is.EqualTo((640, 480, "")));
 
