@@ -53,6 +53,9 @@ public static partial class ServerCommandLine
         DefaultValueFactory = _ => Defaults.Latency,
     };
 
+    private static readonly Option<int> MaxViewers = Number("--max-viewers", "Viewers beyond this many are refused (they may try again later)",
+        Defaults.MaxViewers, v => v is >= 1 and <= 100_000, "a number from 1 to 100000");
+
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
 
@@ -64,7 +67,7 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Latency,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Latency, MaxViewers,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor,
                  })
         {
@@ -92,6 +95,7 @@ public static partial class ServerCommandLine
         Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,
         Source = result.GetValue(Source) ?? Defaults.Source,
         Latency = result.GetValue(Latency),
+        MaxViewers = result.GetValue(MaxViewers),
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
