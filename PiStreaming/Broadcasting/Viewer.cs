@@ -110,16 +110,10 @@ public sealed class Viewer
             {
                 while (Outbox.TryTake(out var next))
                 {
-                    if (next.StartsStream)
+                    var messages = next.Messages;
+                    for (var i = 0; i < messages.Count; i++)
                     {
-                        foreach (var message in next.Picture.JoinMessages)
-                        {
-                            await SendAsync(message, cancellationToken);
-                        }
-                    }
-                    else
-                    {
-                        await SendAsync(next.Picture.Message, cancellationToken);
+                        await SendAsync(messages[i], cancellationToken);
                     }
                 }
             }

@@ -47,8 +47,7 @@ public sealed class ViewerOutbox
     private readonly TimeProvider time;
 
     // Only the publishing loop touches these (and Start, before the viewer is visible to that loop).
-    private bool started;
-    private bool waitingForIntraPicture;
+    private Resume waitingFor = Resume.AtJoinPoint;
     private long behindSince = NotBehind;
     private long resumedAt;
 
@@ -65,6 +64,19 @@ public sealed class ViewerOutbox
         this.time = time;
     }
 
+    /// <summary>Where the viewer's stream can go on after a gap.</summary>
+    private enum Resume
+    {
+        /// <summary>No gap: the next picture follows on.</summary>
+        Anywhere,
+
+        /// <summary>Dropped pictures after the stream started: any I picture will do, sent as its usual message.</summary>
+        AtIntraPicture,
+
+        /// <summary>The stream has not started (or its start was dropped unsent): an I picture with sequence header, sent whole.</summary>
+        AtJoinPoint,
+    }
+
     /// <summary>Pictures this viewer did not get because it was behind.</summary>
     public long SkippedPictures => Interlocked.Read(ref skippedPictures);
 
@@ -77,12 +89,12 @@ public sealed class ViewerOutbox
     /// </summary>
     public void Start(IReadOnlyList<FramedPicture> joinCache)
     {
-        if (started || joinCache.Count == 0 || !joinCache[0].IsJoinPoint)
+        if (waitingFor != Resume.AtJoinPoint || joinCache.Count == 0 || !joinCache[0].IsJoinPoint)
         {
             return;
         }
 
-        started = true;
+        waitingFor = Resume.Anywhere;
         queue.Writer.TryWrite(new OutgoingPicture(joinCache[0], StartsStream: true));
         foreach (var picture in joinCache.Skip(1))
         {
@@ -98,21 +110,10 @@ public sealed class ViewerOutbox
             return OfferOutcome.Passed;
         }
 
-        if (!started)
-        {
-            if (!picture.IsJoinPoint)
-            {
-                return OfferOutcome.Passed;
-            }
-
-            started = true;
-            return Write(new OutgoingPicture(picture, StartsStream: true)) ? OfferOutcome.Queued : OfferOutcome.Passed;
-        }
-
         var outcome = OfferOutcome.Queued;
         if (behindSince != NotBehind)
         {
-            if (!waitingForIntraPicture && Volatile.Read(ref lastFoundEmptyAt) > resumedAt)
+            if (waitingFor == Resume.Anywhere && Volatile.Read(ref lastFoundEmptyAt) > resumedAt)
             {
                 behindSince = NotBehind;
             }
@@ -125,13 +126,7 @@ public sealed class ViewerOutbox
 
         if (queue.Reader.Count >= maxBacklog)
         {
-            // Everything queued is already old: drop it and restart at the next I picture, live.
-            while (queue.Reader.TryRead(out _))
-            {
-                Interlocked.Increment(ref skippedPictures);
-            }
-
-            waitingForIntraPicture = true;
+            DropBacklog();
             if (behindSince == NotBehind)
             {
                 behindSince = time.GetTimestamp();
@@ -139,23 +134,46 @@ public sealed class ViewerOutbox
             }
         }
 
-        if (waitingForIntraPicture)
+        var canGoOn = waitingFor switch
         {
-            if (picture.Picture.Type != PictureType.I)
+            Resume.AtIntraPicture => picture.Picture.Type == PictureType.I,
+            Resume.AtJoinPoint => picture.IsJoinPoint,
+            _ => true,
+        };
+        if (!canGoOn)
+        {
+            if (behindSince != NotBehind)
             {
                 Interlocked.Increment(ref skippedPictures);
-                return outcome == OfferOutcome.StartedSkipping ? outcome : OfferOutcome.Passed;
             }
 
-            waitingForIntraPicture = false;
-            Write(new OutgoingPicture(picture, StartsStream: false));
-            // Stamped after the write: an empty outbox seen later than this was empty after the I picture was sent.
-            resumedAt = time.GetTimestamp();
-            return outcome;
+            return outcome == OfferOutcome.StartedSkipping ? outcome : OfferOutcome.Passed;
         }
 
-        Write(new OutgoingPicture(picture, StartsStream: false));
+        queue.Writer.TryWrite(new OutgoingPicture(picture, StartsStream: waitingFor == Resume.AtJoinPoint));
+        if (waitingFor != Resume.Anywhere)
+        {
+            waitingFor = Resume.Anywhere;
+            // Stamped after the write: an empty outbox seen later than this was empty after this picture was taken.
+            resumedAt = time.GetTimestamp();
+        }
+
         return outcome;
+    }
+
+    // Everything queued is already old: drop it, and go on live from the next picture that allows it.
+    private void DropBacklog()
+    {
+        var droppedStreamStart = false;
+        while (queue.Reader.TryRead(out var dropped))
+        {
+            droppedStreamStart |= dropped.StartsStream;
+            Interlocked.Increment(ref skippedPictures);
+        }
+
+        // The send loop may hold a picture taken just now; any I picture can follow it, unless the
+        // stream's first picture (with its sequence header) never left.
+        waitingFor = droppedStreamStart || waitingFor == Resume.AtJoinPoint ? Resume.AtJoinPoint : Resume.AtIntraPicture;
     }
 
     /// <summary>For the send loop: the next picture, if one is waiting.</summary>
@@ -184,6 +202,4 @@ public sealed class ViewerOutbox
         {
         }
     }
-
-    private bool Write(OutgoingPicture picture) => queue.Writer.TryWrite(picture);
 }
