@@ -39,6 +39,9 @@ public sealed class StreamingServer : IAsyncDisposable
     public int WebSocketPort => web.WebSocketPort;
     public int ViewerCount => broadcaster.ViewerCount;
 
+    /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
+    public long SkippedPictures => broadcaster.TotalSkippedPictures;
+
     /// <summary>Completes when the source has no more frames (or the pipeline failed).</summary>
     public Task Completion { get; private set; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
@@ -51,6 +52,18 @@ public sealed class WebServer : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
             http = Listen(kestrel, options.Bind, options.HttpPort);
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
+            webSocket.Use(next => connection =>
+            {
+                // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is
+                // a minute of video hidden from the slow-viewer policy (and that much latency for a slow one).
+                // A quarter of a second at the full bitrate (at least 64 KiB) suffices for real network paths.
+                if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+                {
+                    socket.SendBufferSize = SendBufferSize(options.BitrateKbps);
+                }
+
+                return next(connection);
+            });
         });
 
         var app = builder.Build();
@@ -70,6 +83,8 @@ public sealed class WebServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => app.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private static int SendBufferSize(int bitrateKbps) => Math.Max(64 * 1024, bitrateKbps * 1000 / 8 / 4);
 
     private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress? bind, int port)
     {
