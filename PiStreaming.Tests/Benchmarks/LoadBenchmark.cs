@@ -42,8 +42,8 @@ public static class LoadBenchmark
 
     private static readonly Option<int> StallCycle = new("--stall-cycle")
     {
-        Description = "Each stalled viewer reconnects after this many seconds, so the server always faces that many (0: never) [default: 15]",
-        DefaultValueFactory = _ => 15,
+        Description = "Each stalled viewer reconnects after this many seconds, so the server always faces that many, old and new (0: never) [default: 0]",
+        DefaultValueFactory = _ => 0,
     };
 
     private static readonly Option<string> Only = new("--only")
@@ -140,7 +140,8 @@ public static class LoadBenchmark
         await using var server = await StartServerAsync();
         await using var healthy = ViewerFleet.Start(server.WebSocketUri, healthyCount, JsmpHeader.Create(new FrameFormat(Width, Height)));
         await healthy.WaitForHeadersAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Long enough for the runtime to settle (tiered JIT) with the healthy ones alone.
+        await Task.Delay(TimeSpan.FromSeconds(15));
         var residentBefore = server.ResidentBytes() / MegaByte;
 
         healthy.BeginWindow();

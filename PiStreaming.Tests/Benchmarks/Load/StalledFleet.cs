@@ -7,7 +7,7 @@ namespace PiStreaming.Benchmarks.Load;
 /// Viewers that finish the WebSocket handshake and never read (raw TCP, small receive buffer). Each
 /// stalls for <c>stallFor</c>, then reads what is left to see how the server ended it, and connects
 /// again; so the server faces the same number of stalled viewers all the time, old and new.
-/// <c>stallFor</c> of zero or less stalls until the fleet is disposed, never reconnecting.
+/// <c>stallFor</c> of zero or less stalls until the fleet is disposed (checked then), never reconnecting.
 /// </summary>
 public sealed class StalledFleet : IAsyncDisposable
 {
@@ -52,9 +52,13 @@ public sealed class StalledFleet : IAsyncDisposable
                 {
                     await Task.Delay(stallFor > TimeSpan.Zero ? stallFor : Timeout.InfiniteTimeSpan, cancellationToken);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stallFor > TimeSpan.Zero)
                 {
                     return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stalled for the whole run: see how it ended before leaving.
                 }
 
                 Interlocked.Increment(ref CounterFor(await viewer.ResumeAsync(TimeSpan.FromSeconds(2))));
