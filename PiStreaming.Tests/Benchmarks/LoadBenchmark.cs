@@ -145,10 +145,10 @@ public static class LoadBenchmark
         var residentBefore = server.ResidentBytes() / MegaByte;
 
         healthy.BeginWindow();
-        StalledFleet.Outcome outcome;
         double peakResident, residentAfter, residentAfterFirstCycle = double.NaN;
         var firstCycleOver = TimeSpan.FromSeconds(Math.Floor(Math.Min(duration.TotalSeconds / 2, cycle > TimeSpan.Zero ? cycle.TotalSeconds + 5 : 20)));
-        await using (var stalled = StalledFleet.Start(server.WebSocketPort, stalledCount, cycle))
+        var stalled = StalledFleet.Start(server.WebSocketPort, stalledCount, cycle);
+        await using (stalled)
         {
             peakResident = await SampleResidentAsync(server, duration, elapsed =>
             {
@@ -163,8 +163,10 @@ public static class LoadBenchmark
                 }
             });
             residentAfter = server.ResidentBytes() / MegaByte;
-            outcome = stalled.Result;
         }
+
+        // Read after disposing: stalled viewers that never reconnect check how they ended only then.
+        var outcome = stalled.Result;
 
         healthy.EndWindow();
         var report = healthy.Report(FrameRate);

@@ -13,9 +13,6 @@ public sealed class JoinCache(int maxPictures)
 {
     private readonly List<FramedPicture> pictures = [];
 
-    /// <summary>Number of cached pictures; 0 until the first join point.</summary>
-    public int Count => pictures.Count;
-
     public void Add(FramedPicture picture)
     {
         if (picture.IsJoinPoint)
