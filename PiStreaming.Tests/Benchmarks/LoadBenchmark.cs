@@ -101,6 +101,9 @@ public static class LoadBenchmark
             await one.WaitForHeadersAsync(TimeSpan.FromSeconds(10));
             await Task.Delay(TimeSpan.FromSeconds(5));
             residentWithOne = server.ResidentBytes() / MegaByte;
+            var (toHeader, toFirstPicture) = await MeasureInstantStartAsync(server.WebSocketUri, header, joins: 20);
+            Print($"instant start, 20 viewers joining one by one at random points of the GOP: header {toHeader.Format(" ms")}; "
+                + $"first picture {toFirstPicture.Format(" ms")} after connecting");
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -184,6 +187,23 @@ public static class LoadBenchmark
         var ok = report.ViewersAtOrAbove95Percent == healthyCount && residentAfter - residentBefore < 20;
         Print($"goal (healthy ones >= 95% of pictures, RSS growth < 20 MB): {(ok ? "met" : "MISSED")}");
         return ok;
+    }
+
+    /// <summary>Viewers joining one at a time at random moments: how soon each has its header and its first picture.</summary>
+    private static async Task<(Distribution Header, Distribution FirstPicture)> MeasureInstantStartAsync(Uri uri, byte[] header, int joins)
+    {
+        var toHeader = new List<double>();
+        var toFirstPicture = new List<double>();
+        for (var i = 0; i < joins; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 600)));
+            await using var viewer = ViewerFleet.Start(uri, 1, header);
+            var report = await viewer.WaitForFirstPicturesAsync(TimeSpan.FromSeconds(5));
+            toHeader.Add(report.HeaderMs.Max);
+            toFirstPicture.Add(report.FirstPictureMs.Max);
+        }
+
+        return (Distribution.Of(toHeader), Distribution.Of(toFirstPicture));
     }
 
     private static Task<BenchmarkServer> StartServerAsync() =>

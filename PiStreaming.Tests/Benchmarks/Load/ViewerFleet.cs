@@ -44,6 +44,18 @@ public sealed class ViewerFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until every viewer has its first picture or has failed, or the time is up; then reports.</summary>
+    public async Task<FleetReport> WaitForFirstPicturesAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (viewers.Any(v => v.FirstPictureAt == 0 && v.Failure is null) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        return Report(picturesPerSecond: 0);
+    }
+
     /// <summary>Starts the measuring window: pictures are counted from here.</summary>
     public void BeginWindow()
     {
