@@ -96,6 +96,14 @@ public class JoinCacheTests
         Assert.That(cache.Snapshot(), Is.EqualTo(new[] { framed[12] }));
     }
 
+    [Test]
+    public void At_any_frame_rate_the_cache_holds_a_whole_GOP()
+    {
+        // The broadcaster's cache holds half the backlog; ffmpeg's GOP is 12 pictures.
+        var policy = new SlowViewerPolicy();
+        Assert.That(Enumerable.Range(1, 60).Select(rate => policy.MaxBacklogPictures(rate) / 2), Is.All.GreaterThanOrEqualTo(12));
+    }
+
     /// <summary>What a viewer starting with <paramref name="snapshot"/> is sent, through its real outbox.</summary>
     private static List<byte[]> MessagesOf(FramedPicture[] snapshot)
     {

@@ -13,6 +13,14 @@ public sealed record SlowViewerPolicy
     /// <summary>How long a viewer may stay behind (skipping without once catching up) before it is closed.</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary><see cref="MaxBacklog"/> in pictures at <paramref name="picturesPerSecond"/>.</summary>
-    public int MaxBacklogPictures(double picturesPerSecond) => Math.Max(2, (int)Math.Ceiling(MaxBacklog.TotalSeconds * picturesPerSecond));
+    /// <summary>
+    /// Never fewer pictures than this: two of ffmpeg's 12-picture GOPs and one more, so at low frame rates
+    /// too a late joiner's whole GOP fits in the join cache (half the backlog) and an I picture always
+    /// comes before a skipping viewer's backlog is full again.
+    /// </summary>
+    public const int MinBacklogPictures = 25;
+
+    /// <summary><see cref="MaxBacklog"/> in pictures at <paramref name="picturesPerSecond"/>, at least <see cref="MinBacklogPictures"/>.</summary>
+    public int MaxBacklogPictures(double picturesPerSecond) =>
+        Math.Max(MinBacklogPictures, (int)Math.Ceiling(MaxBacklog.TotalSeconds * picturesPerSecond));
 }
