@@ -17,12 +17,14 @@ public sealed class StreamingServer : IAsyncDisposable
 {
     private static readonly TimeSpan ViewerCloseTimeout = TimeSpan.FromMilliseconds(600);
     private static readonly TimeSpan WebStopTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ActivitySummaryInterval = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource stopping = new();
     private readonly IFrameSource source;
     private readonly Broadcaster broadcaster;
     private readonly WebServer web;
     private readonly ILogger logger;
+    private Task summaries = Task.CompletedTask;
 
     private StreamingServer(IFrameSource source, Broadcaster broadcaster, WebServer web, Task pipeline, ILogger logger)
     {
@@ -37,6 +39,9 @@ public sealed class StreamingServer : IAsyncDisposable
     public int WebSocketPort => web.WebSocketPort;
     public int ViewerCount => broadcaster.ViewerCount;
 
+    /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
+    public long SkippedPictures => broadcaster.TotalSkippedPictures;
+
     /// <summary>Completes when the source has no more frames (or the pipeline failed).</summary>
     public Task Completion { get; private set; }
 
@@ -45,14 +50,15 @@ public sealed class StreamingServer : IAsyncDisposable
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var format = new FrameFormat(options.Width, options.Height);
-        // About two seconds of pictures per viewer before it starts skipping ahead.
-        var queueLength = (int)Math.Ceiling(options.CodedFrameRate.Value * 2);
-        var broadcaster = new Broadcaster(JsmpHeader.Create(format), queueLength, options.Latency, loggers.CreateLogger<Broadcaster>());
+        var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), TimeProvider.System);
+        var broadcaster = new Broadcaster(JsmpHeader.Create(format), options.Latency, options.MaxViewers, options.SlowViewers,
+            options.CodedFrameRate.Value, activity, TimeProvider.System);
         var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
 
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, loggers.CreateLogger<StreamingPipeline>());
         var server = new StreamingServer(source, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
         server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
+        server.summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, server.stopping.Token);
         return server;
     }
 
@@ -72,6 +78,7 @@ public sealed class StreamingServer : IAsyncDisposable
             logger.LogError("pipeline failed: {Reason}", e.Message);
         }
 
+        await summaries;
         logger.LogInformation("closing {Count} viewer connections", broadcaster.ViewerCount);
         await broadcaster.CloseAllAsync(ViewerCloseTimeout);
 

@@ -89,7 +89,10 @@ public class StreamingTests
     public async Task A_viewer_that_stops_reading_does_not_stop_the_others()
     {
         // A big, noisy picture so that the stalled viewer's socket buffers fill quickly.
-        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 640, Height = 480, BitrateKbps = 8000, FrameRate = 30 });
+        // A long GiveUpAfter keeps the stalled one connected until the end.
+        var slowViewers = new Broadcasting.SlowViewerPolicy { GiveUpAfter = TimeSpan.FromMinutes(1) };
+        await using var server = await TestServer.StartAsync(
+            new ServerOptions { Width = 640, Height = 480, BitrateKbps = 8000, FrameRate = 30, SlowViewers = slowViewers });
 
         // The stalled client: a raw TCP connection that completes the handshake and then never reads.
         using var stalled = new TcpClient();

@@ -22,7 +22,9 @@ public class StuckEncoderTests
         {
             var format = new FrameFormat(640, 480);
             var settings = new EncoderSettings(format, Mpeg1FrameRate.For(24), 800, FfmpegPath: fakeFfmpeg);
-            var broadcaster = new Broadcaster(JsmpHeader.Create(format), 48, LatencyMode.Low, NullLogger<Broadcaster>.Instance);
+            var options = new ServerOptions();
+            var broadcaster = new Broadcaster(JsmpHeader.Create(format), LatencyMode.Low, options.MaxViewers, options.SlowViewers, 24,
+                new ViewerActivityLog(NullLogger.Instance, TimeProvider.System), TimeProvider.System);
             var logger = new ListLogger<StreamingPipeline>();
             var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, logger);
 

@@ -29,6 +29,7 @@ public class CommandLineTests
             Assert.That((options.HttpPort, options.WebSocketPort), Is.EqualTo((8082, 8084)));
             Assert.That((options.Color, options.BackgroundColor, options.Source), Is.EqualTo(("#444", "#333", "testpattern")));
             Assert.That(options.Bind, Is.Null);
+            Assert.That(options.MaxViewers, Is.EqualTo(2500));
             Assert.That(options.HorizontalFlip || options.VerticalFlip, Is.False);
         });
     }
@@ -38,11 +39,12 @@ public class CommandLineTests
     {
         var options = Parse("--width", "1280", "--height", "720", "--framerate", "30", "--bitrate", "2000", "--http-port", "9000",
             "--ws-port", "9001", "--bind", "127.0.0.1", "--source", "stdin", "--hflip", "--vflip", "--color", "#fff",
-            "--background-color", "#000000");
+            "--background-color", "#000000", "--max-viewers", "10");
         Assert.That(options, Is.EqualTo(new ServerOptions
         {
             Width = 1280, Height = 720, FrameRate = 30, BitrateKbps = 2000, HttpPort = 9000, WebSocketPort = 9001,
             Bind = IPAddress.Loopback, Source = "stdin", HorizontalFlip = true, VerticalFlip = true, Color = "#fff", BackgroundColor = "#000000",
+            MaxViewers = 10,
         }));
     }
 
@@ -57,6 +59,7 @@ public class CommandLineTests
     [TestCase("--http-port", "70000", "port")]
     [TestCase("--source", "webcam9", "testpattern")]
     [TestCase("--bind", "not-an-ip", "IP address")]
+    [TestCase("--max-viewers", "0", "1 to 100000")]
     [TestCase("--color", "red;}", "colour")]
     public void Invalid_values_give_one_clear_line(string option, string value, string expectedText)
     {

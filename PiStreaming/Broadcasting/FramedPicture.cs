@@ -25,6 +25,7 @@ public sealed class FramedPicture
         Picture = picture;
         JoinMessages = joinMessages;
         Message = message;
+        Messages = [message];
     }
 
     public EncodedPicture Picture { get; }
@@ -37,6 +38,9 @@ public sealed class FramedPicture
 
     /// <summary>What a viewer already watching gets.</summary>
     public ReadOnlyMemory<byte> Message { get; }
+
+    /// <summary><see cref="Message"/> as a list (made once, shared by all viewers).</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Messages { get; }
 
     public static FramedPicture Create(EncodedPicture picture, LatencyMode mode)
     {

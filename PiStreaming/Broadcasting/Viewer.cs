@@ -1,146 +1,148 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
-using PiStreaming.Encoding;
 
 namespace PiStreaming.Broadcasting;
 
 /// <summary>
-/// One browser watching over a WebSocket. Pictures wait in a bounded queue drained by this viewer's
-/// own send loop, so a slow viewer only ever delays itself; a receive loop notices the client
-/// leaving. Those are the only two operations on the socket, so sends and receives never overlap.
+/// One browser watching over a WebSocket. Its pictures wait in its own <see cref="ViewerOutbox"/>,
+/// drained by its own send loop, so a slow viewer only ever delays itself; a receive loop notices the
+/// client leaving. Those are the only two operations on the socket, so sends and receives never overlap.
 /// </summary>
 public sealed class Viewer
 {
+    /// <summary>
+    /// How long a close may take before the socket is aborted. A send stuck on a full TCP window never
+    /// ends on its own, and the close frame would queue behind it.
+    /// </summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly WebSocket socket;
-    private readonly Channel<ReadOnlyMemory<byte>> outbox;
+    private readonly Lock closing = new();
+    private readonly TaskCompletionSource closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
 
-    // Only the broadcaster's single publishing loop touches these.
-    private bool joined;
-    private bool waitingForIntraPicture;
-    private long droppedPictures;
-
-    public Viewer(int id, string remoteAddress, WebSocket socket, int queueLength)
+    public Viewer(int id, string remoteAddress, WebSocket socket, ViewerOutbox outbox)
     {
         Id = id;
         RemoteAddress = remoteAddress;
         this.socket = socket;
-        outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(queueLength)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking
-        });
+        Outbox = outbox;
     }
 
     public int Id { get; }
     public string RemoteAddress { get; }
-    public long DroppedPictures => Interlocked.Read(ref droppedPictures);
+    public ViewerOutbox Outbox { get; }
+    public DateTime ConnectedAt { get; } = DateTime.UtcNow;
+
+    /// <summary>Completes when <see cref="RunAsync"/> has returned and the socket is closed or aborted.</summary>
+    public Task Finished => finished.Task;
+
+    /// <summary>Offers a picture; a viewer that has been behind for too long is closed with 1008 (policy violation).</summary>
+    public OfferOutcome Offer(FramedPicture picture)
+    {
+        var outcome = Outbox.Offer(picture);
+        if (outcome == OfferOutcome.GaveUp)
+        {
+            Close(WebSocketCloseStatus.PolicyViolation, "too slow to keep up with the stream");
+        }
+
+        return outcome;
+    }
 
     /// <summary>
-    /// Queues a picture without ever waiting. A viewer starts at a join point (nothing before one can
-    /// be decoded), and after a drop it skips ahead to the next I picture.
+    /// Drops the pictures still waiting and closes the socket with this status once the current send is
+    /// done; aborts it if that takes longer than <see cref="CloseHandshakeTimeout"/>.
     /// </summary>
-    public void Offer(FramedPicture picture)
-    {
-        if (!joined)
-        {
-            if (!picture.IsJoinPoint)
-            {
-                return;
-            }
-
-            joined = true;
-            waitingForIntraPicture = false;
-            foreach (var message in picture.JoinMessages)
-            {
-                Enqueue(message);
-            }
-
-            return;
-        }
-
-        if (waitingForIntraPicture)
-        {
-            if (picture.Picture.Type != PictureType.I)
-            {
-                return;
-            }
-
-            waitingForIntraPicture = false;
-        }
-
-        Enqueue(picture.Message);
-    }
-
-    private void Enqueue(ReadOnlyMemory<byte> message)
-    {
-        if (!outbox.Writer.TryWrite(message))
-        {
-            Interlocked.Increment(ref droppedPictures);
-            waitingForIntraPicture = true;
-        }
-    }
-
-    /// <summary>Asks the send loop to finish what it is sending and close the socket with this status.</summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
-        closeStatus = status;
-        closeReason = reason;
-        outbox.Writer.TryComplete();
+        lock (closing)
+        {
+            if (closeRequested.Task.IsCompleted)
+            {
+                return;
+            }
+
+            closeStatus = status;
+            closeReason = reason;
+            closeRequested.SetResult();
+        }
+
+        Outbox.Close();
     }
 
     /// <summary>Sends the header, then pictures, until the client leaves or <see cref="Close"/> is called.</summary>
     public async Task RunAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
     {
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sending = SendLoopAsync(header, abort.Token);
-        var receiving = ReceiveLoopAsync(abort.Token);
-        await Task.WhenAny(sending, receiving);
-
-        // One side ended: give the other a moment to finish the close handshake, then abort the socket.
-        outbox.Writer.TryComplete();
         try
         {
-            await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, CancellationToken.None);
-        }
-        catch (TimeoutException)
-        {
-        }
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sending = SendLoopAsync(header, abort.Token);
+            var receiving = ReceiveLoopAsync(abort.Token);
+            await Task.WhenAny(sending, receiving, closeRequested.Task);
 
-        await abort.CancelAsync();
-        socket.Abort();
-        await Task.WhenAll(sending, receiving);
+            // Something ended it: give the close handshake a moment, then abort the socket.
+            Outbox.Close();
+            try
+            {
+                await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            await abort.CancelAsync();
+            socket.Abort();
+            await Task.WhenAll(sending, receiving);
+        }
+        finally
+        {
+            finished.TrySetResult();
+        }
     }
 
     private async Task SendLoopAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
     {
         try
         {
-            await socket.SendAsync(header, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-            await foreach (var message in outbox.Reader.ReadAllAsync(cancellationToken))
+            await SendAsync(header, cancellationToken);
+            while (await Outbox.WaitAsync(cancellationToken))
             {
-                await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+                while (Outbox.TryTake(out var next))
+                {
+                    var messages = next.Messages;
+                    for (var i = 0; i < messages.Count; i++)
+                    {
+                        await SendAsync(messages[i], cancellationToken);
+                    }
+                }
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(closeStatus, closeReason, cancellationToken);
+                string reason;
+                WebSocketCloseStatus status;
+                lock (closing)
+                {
+                    (status, reason) = (closeStatus, closeReason);
+                }
+
+                await socket.CloseOutputAsync(status, reason, cancellationToken);
             }
         }
         catch (Exception e) when (IsDisconnect(e))
         {
-            // The client is gone; RunAsync tidies up.
+            // The client is gone or the socket was aborted; RunAsync tidies up.
         }
     }
+
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         // Messages from viewers carry no meaning; reading them is how a close or a vanished client is noticed.
-        var buffer = new byte[1024];
+        var buffer = new byte[256];
         try
         {
             while (true)

@@ -65,6 +65,9 @@ public static partial class ServerCommandLine
 
     private static readonly Option<bool> ListDevices = new("--list-devices") { Description = "List the video devices (USB webcams) present, then exit" };
 
+    private static readonly Option<int> MaxViewers = Number("--max-viewers", "Viewers beyond this many are refused (they may try again later)",
+        Defaults.MaxViewers, v => v is >= 1 and <= 100_000, "a number from 1 to 100000");
+
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
 
@@ -76,7 +79,7 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Stride, Latency,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Stride, Latency, MaxViewers,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
@@ -110,6 +113,7 @@ public static partial class ServerCommandLine
         Source = result.GetValue(Source) ?? Defaults.Source,
         Latency = result.GetValue(Latency),
         Stride = result.GetValue(Stride),
+        MaxViewers = result.GetValue(MaxViewers),
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,

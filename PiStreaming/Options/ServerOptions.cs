@@ -1,4 +1,5 @@
 using System.Net;
+using PiStreaming.Broadcasting;
 
 namespace PiStreaming.Options;
 
@@ -30,6 +31,12 @@ public sealed record ServerOptions
     public bool HorizontalFlip { get; init; }
     public bool VerticalFlip { get; init; }
     public LatencyMode Latency { get; init; } = LatencyMode.Low;
+    /// <summary>Viewers beyond this many are refused (close code 1013, try again later).</summary>
+    public int MaxViewers { get; init; } = 2500;
+
+    /// <summary>When a viewer that cannot keep up skips ahead, and when it is given up on (not on the command line).</summary>
+    public SlowViewerPolicy SlowViewers { get; init; } = new();
+
     public string Color { get; init; } = "#444";
     public string BackgroundColor { get; init; } = "#333";
 

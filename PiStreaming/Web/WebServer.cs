@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
@@ -8,6 +9,9 @@ namespace PiStreaming.Web;
 /// <summary>Kestrel on two ports: the page (HTTP) and the video (WebSocket).</summary>
 public sealed class WebServer : IAsyncDisposable
 {
+    private const int ConnectionHeadroom = 512;
+    private static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+
     private readonly WebApplication app;
     private readonly Func<ListenOptions> httpListener;
     private readonly Func<ListenOptions> webSocketListener;
@@ -35,17 +39,38 @@ public sealed class WebServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, ProgramControlledLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
 
+        // A thousand viewers may connect in the same instant; the default backlog (512) would drop
+        // some of their SYNs and make them retry a second later.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = Math.Max(512, options.MaxViewers + ConnectionHeadroom));
+
         ListenOptions? http = null, webSocket = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Idle or half-done connections cost a socket each and block nobody (Kestrel is async);
+            // this only bounds how long an unfinished request or handshake may hold one.
+            kestrel.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
             http = Listen(kestrel, options.Bind, options.HttpPort);
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
+            webSocket.Use(next => connection =>
+            {
+                // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is
+                // a minute of video hidden from the slow-viewer policy (and that much latency for a slow one).
+                // A quarter of a second at the full bitrate (at least 64 KiB) suffices for real network paths.
+                if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+                {
+                    socket.SendBufferSize = SendBufferSize(options.BitrateKbps);
+                }
+
+                return next(connection);
+            });
         });
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        // Pings keep NAT and proxy mappings open, and a peer that answers none is dropped even when
+        // no video flows (a viewer receiving video that stops reading is closed by its outbox first).
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(15) });
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? WebSocketEndpoint.HandleAsync(context, broadcaster) : next(context));
         app.UseRouting();
@@ -58,6 +83,8 @@ public sealed class WebServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => app.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private static int SendBufferSize(int bitrateKbps) => Math.Max(64 * 1024, bitrateKbps * 1000 / 8 / 4);
 
     private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress? bind, int port)
     {

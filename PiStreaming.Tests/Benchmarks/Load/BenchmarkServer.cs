@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace PiStreaming.Benchmarks.Load;
+
+/// <summary>
+/// The server as users run it (a separate process started from PiStreaming.dll), with what a benchmark
+/// reads about it: its ports, its resident memory and CPU time (ffmpeg, its child, apart) and its log.
+/// </summary>
+public sealed partial class BenchmarkServer : IAsyncDisposable
+{
+    private const int SIGINT = 2;
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> log = new();
+    private readonly TaskCompletionSource<(int Http, int WebSocket)> ports = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BenchmarkServer(Process process)
+    {
+        this.process = process;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            log.Enqueue(e.Data);
+            if (ListeningLine().Match(e.Data) is { Success: true } match)
+            {
+                ports.TrySetResult((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+            }
+        };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+    }
+
+    public int Pid => process.Id;
+    public int HttpPort { get; private set; }
+    public int WebSocketPort { get; private set; }
+    public Uri WebSocketUri => new($"ws://127.0.0.1:{WebSocketPort}/");
+
+    /// <summary>Everything the server logged so far.</summary>
+    public IReadOnlyList<string> Log => [.. log];
+
+    /// <summary>Starts PiStreaming.dll on loopback with free ports and waits until it listens.</summary>
+    public static async Task<BenchmarkServer> StartAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
+        foreach (var argument in new[] { "--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0" }.Concat(arguments))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var server = new BenchmarkServer(Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the server"));
+        try
+        {
+            (server.HttpPort, server.WebSocketPort) = await server.ports.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException("the server did not start listening:\n" + string.Join('\n', server.Log));
+        }
+
+        return server;
+    }
+
+    /// <summary>Resident memory of the server process (VmRSS), ffmpeg not included.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS in /proc/<pid>/status");
+    }
+
+    /// <summary>CPU time the server process has used (user + system), ffmpeg not included.</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    /// <summary>Ctrl+C, as a user would stop it; killed if it has not exited after a few seconds.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            _ = Kill(process.Id, SIGINT);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.Dispose();
+    }
+
+    // USER_HZ: 100 on every Linux this runs on.
+    private const int ClockTicksPerSecond = 100;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"open http://\S+:(\d+)/ \(video WebSocket on port (\d+)\)")]
+    private static partial Regex ListeningLine();
+}
