@@ -16,28 +16,32 @@ public sealed class TestPatternSource(FrameFormat format, double framesPerSecond
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var frame = new byte[format.FrameSize];
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / framesPerSecond));
+        var interval = TimeSpan.FromSeconds(1 / framesPerSecond);
+        // An absolute schedule: timers tick in whole milliseconds, and waiting 41 ms per frame would
+        // make "24 fps" 24.4. Like a camera, a source that fell behind skips ahead instead of bursting.
+        var started = clock.GetTimestamp();
+        var due = TimeSpan.Zero;
         for (long number = 0; ; number++)
         {
             painter.Paint(frame, number, clock.GetUtcNow().ToUnixTimeMilliseconds());
             yield return frame;
 
-            if (!await WaitAsync(timer, cancellationToken))
+            due += interval;
+            var wait = due - clock.GetElapsedTime(started);
+            if (wait < -interval)
+            {
+                due = clock.GetElapsedTime(started);
+                wait = TimeSpan.Zero;
+            }
+
+            try
+            {
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, cancellationToken);
+            }
+            catch (OperationCanceledException)
             {
                 yield break;
             }
-        }
-    }
-
-    private static async ValueTask<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

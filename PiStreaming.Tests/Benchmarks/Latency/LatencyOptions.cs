@@ -4,7 +4,7 @@ namespace PiStreaming.Benchmarks.Latency;
 
 /// <summary>
 /// The latency benchmark's command line:
-/// <c>[--seconds N] [--loads N] [--compare "ARGS" "ARGS" ...] [-- SERVER ARGS...]</c>.
+/// <c>[--seconds N] [--loads N] [--viewers N] [--compare "ARGS" "ARGS" ...] [-- SERVER ARGS...]</c>.
 /// Each --compare string is one server run (its arguments split at spaces); the arguments after
 /// -- go to every run. Without --compare there is one run.
 /// </summary>
@@ -12,11 +12,14 @@ public sealed record LatencyOptions
 {
     public double Seconds { get; init; } = 20;
     public int PageLoads { get; init; } = 5;
+
+    /// <summary>WebSocket viewers (besides the browser) watching during the measured window.</summary>
+    public int ExtraViewers { get; init; }
     public IReadOnlyList<string> Runs { get; init; } = [""];
     public IReadOnlyList<string> CommonServerArguments { get; init; } = [];
 
     public const string Usage =
-        "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [-- SERVER ARGS...]";
+        "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--viewers N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [-- SERVER ARGS...]";
 
     /// <exception cref="FormatException">the arguments do not follow <see cref="Usage"/>.</exception>
     public static LatencyOptions Parse(IReadOnlyList<string> args)
@@ -32,9 +35,12 @@ public sealed record LatencyOptions
                 case "--loads":
                     options = options with { PageLoads = (int)Number(args, ++i, 1, 100) };
                     break;
+                case "--viewers":
+                    options = options with { ExtraViewers = (int)Number(args, ++i, 0, 5000) };
+                    break;
                 case "--compare":
                     var runs = new List<string>();
-                    while (i + 1 < args.Count && args[i + 1] is not ("--seconds" or "--loads" or "--"))
+                    while (i + 1 < args.Count && args[i + 1] is not ("--seconds" or "--loads" or "--viewers" or "--"))
                     {
                         runs.Add(args[++i].Trim());
                     }

@@ -11,12 +11,16 @@ public sealed record RunResult
     public required int DistinctFramesDrawn { get; init; }
     public required int FramesProduced { get; init; }
     public required IReadOnlyList<double> FirstPictureMs { get; init; }
+    public required IReadOnlyList<double> FirstPictureAfterSocketOpenMs { get; init; }
     public required string Renderer { get; init; }
 
     /// <summary>The benchmark's own cost in the page: reading one picture's stamp.</summary>
     public required double StampReadingMsPerPicture { get; init; }
     public required ResourceUse Server { get; init; }
     public required ResourceUse Encoder { get; init; }
+
+    /// <summary>The other WebSocket viewers watching meanwhile (--viewers), or null when there were none.</summary>
+    public Load.FleetReport? Fleet { get; init; }
 }
 
 /// <summary>CPU in percent of one core over the measured window, and resident memory at its end.</summary>

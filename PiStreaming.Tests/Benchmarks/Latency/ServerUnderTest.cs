@@ -35,6 +35,7 @@ public sealed partial class ServerUnderTest : IAsyncDisposable
 
     public int Pid => process.Id;
     public int HttpPort { get; private set; }
+    public int WebSocketPort { get; private set; }
     public string StandardError => string.Join('\n', errorLines);
 
     /// <summary>Starts the server on free loopback ports and waits until it listens.</summary>
@@ -50,7 +51,7 @@ public sealed partial class ServerUnderTest : IAsyncDisposable
         var server = new ServerUnderTest(Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {
-            (server.HttpPort, _) = await server.listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            (server.HttpPort, server.WebSocketPort) = await server.listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             return server;
         }
         catch

@@ -10,10 +10,24 @@
   'use strict';
   var BLOCK = 16, BITS = 48, WRAP = 1 << 24;
 
+  // Note when the video socket opens, to split "first picture" into page loading and streaming.
+  var PageWebSocket = window.WebSocket;
+  window.WebSocket = function (url, protocols) {
+    var socket = protocols === undefined ? new PageWebSocket(url) : new PageWebSocket(url, protocols);
+    socket.addEventListener('open', function () {
+      if (probe.socketOpenMs === null) {
+        probe.socketOpenMs = performance.now();
+      }
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = PageWebSocket.prototype;
+
   var probe = window.pictureProbe = {
     pictures: [], // { frame, producedMs, drawnMs }, one per drawn picture with a readable stamp
     unreadable: 0, // drawn pictures whose stamp failed its CRC (or had no room for one)
     firstPictureMs: null, // performance.now() at the first picture: milliseconds since navigation started
+    socketOpenMs: null, // performance.now() when the page's first WebSocket opened
     renderer: null, // 'webgl' or '2d', as jsmpg.js chose
     readingMs: 0, // time spent in this probe, so its own cost is known
     captures: [],
