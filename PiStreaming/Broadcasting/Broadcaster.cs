@@ -33,6 +33,9 @@ public sealed class Broadcaster
     private int nextViewerId;
     private bool closing;
 
+    // Only the single publishing loop touches this.
+    private int publishedPictures;
+
     // Skipped pictures of viewers that have left, for the running total.
     private long skippedByDeparted;
 
@@ -141,8 +144,12 @@ public sealed class Broadcaster
             targets = viewerSnapshot ??= [.. viewers];
         }
 
-        foreach (var viewer in targets)
+        // Each picture starts the round at a different viewer: with a thousand viewers the last one
+        // offered waits for all the others' sends, and rotating shares that wait out evenly.
+        var first = targets.Length == 0 ? 0 : (int)(unchecked((uint)publishedPictures++) % (uint)targets.Length);
+        for (var i = 0; i < targets.Length; i++)
         {
+            var viewer = targets[(first + i) % targets.Length];
             switch (viewer.Offer(picture))
             {
                 case OfferOutcome.StartedSkipping:
