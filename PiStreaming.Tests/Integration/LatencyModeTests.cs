@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using PiStreaming.Broadcasting;
@@ -127,18 +126,8 @@ public partial class LatencyModeTests
 
     private static async Task<(byte[] Output, string Errors)> RunFfmpegAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        using var output = new MemoryStream();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.BaseStream.CopyToAsync(output);
-        await process.WaitForExitAsync();
-        return (output.ToArray(), (await errors).Trim());
+        var (output, errors, _) = await FfmpegProbe.RunBinaryAsync("ffmpeg", arguments);
+        return (output, errors);
     }
 
     [GeneratedRegex(@"PSNR y:[\d.]+ u:[\d.]+ v:[\d.]+ average:([\d.]+)")]

@@ -47,8 +47,16 @@ public static class FfmpegProbe
     /// <summary>Runs ffmpeg to make test input, e.g. raw frames of its testsrc.</summary>
     public static async Task<byte[]> GenerateAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-v", "error" }.Concat(arguments).Append("pipe:1"))
+        var (output, errors, exitCode) = await RunBinaryAsync("ffmpeg", [.. new[] { "-v", "error" }.Concat(arguments).Append("pipe:1")]);
+        Assert.That(exitCode, Is.Zero, errors);
+        return output;
+    }
+
+    /// <summary>Runs a program (ffmpeg, ffprobe) to the end: its binary stdout, its stderr and its exit code.</summary>
+    public static async Task<(byte[] Output, string Errors, int ExitCode)> RunBinaryAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -58,24 +66,14 @@ public static class FfmpegProbe
         var errors = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.BaseStream.CopyToAsync(output);
         await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, await errors);
-        return output.ToArray();
+        return (output.ToArray(), (await errors).Trim(), process.ExitCode);
     }
 
     private static int Parse(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
 
     private static async Task<(string Output, string Errors)> RunAsync(string program, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (await output, await errors);
+        var (output, errors, _) = await RunBinaryAsync(program, arguments);
+        return (System.Text.Encoding.UTF8.GetString(output), errors);
     }
 }

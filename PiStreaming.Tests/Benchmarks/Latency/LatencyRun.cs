@@ -18,7 +18,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
     {
         var label = run.Length == 0 ? "defaults" : run;
         progress.WriteLine($"[{label}] starting server: {string.Join(' ', options.ServerArgumentsFor(run))}");
-        await using var server = await ServerUnderTest.StartAsync(options.ServerArgumentsFor(run), cancellationToken);
+        await using var server = await BenchmarkServer.StartAsync(options.ServerArgumentsFor(run), TimeSpan.FromSeconds(30));
         var url = $"http://127.0.0.1:{server.HttpPort}/index.html";
 
         // One load first that is not counted: it warms up the just-started server and the browser,

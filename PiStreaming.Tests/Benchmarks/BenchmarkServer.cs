@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace PiStreaming.Benchmarks.Load;
+namespace PiStreaming.Benchmarks;
 
 /// <summary>
 /// The server as users run it (a separate process started from PiStreaming.dll), with what a benchmark
@@ -12,7 +12,8 @@ namespace PiStreaming.Benchmarks.Load;
 /// </summary>
 public sealed partial class BenchmarkServer : IAsyncDisposable
 {
-    private const int SIGINT = 2;
+    // SIGTERM, not SIGINT: background jobs of a script ignore SIGINT.
+    private const int SIGTERM = 15;
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> log = new();
@@ -46,8 +47,8 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
     /// <summary>Everything the server logged so far.</summary>
     public IReadOnlyList<string> Log => [.. log];
 
-    /// <summary>Starts PiStreaming.dll on loopback with free ports and waits until it listens.</summary>
-    public static async Task<BenchmarkServer> StartAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>Starts PiStreaming.dll (on loopback with free ports unless the arguments say otherwise) and waits until it listens.</summary>
+    public static async Task<BenchmarkServer> StartAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -57,7 +58,7 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
-        foreach (var argument in new[] { "--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0" }.Concat(arguments))
+        foreach (var argument in WithLoopbackDefaults(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -99,12 +100,15 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
-    /// <summary>Ctrl+C, as a user would stop it; killed if it has not exited after a few seconds.</summary>
+    /// <summary>The encoder child process, once it runs.</summary>
+    public int? EncoderPid() => Latency.ProcessUsage.Children(Pid).Cast<int?>().FirstOrDefault(pid => Latency.ProcessUsage.CommandName(pid!.Value) == "ffmpeg");
+
+    /// <summary>Stopped as a service manager would; killed if it has not exited after a few seconds.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
         {
-            _ = Kill(process.Id, SIGINT);
+            _ = Kill(process.Id, SIGTERM);
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
@@ -117,6 +121,21 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    private static IEnumerable<string> WithLoopbackDefaults(IReadOnlyList<string> arguments)
+    {
+        var defaults = new (string Option, string Value)[] { ("--bind", "127.0.0.1"), ("--http-port", "0"), ("--ws-port", "0") };
+        foreach (var (option, value) in defaults.Where(d => !arguments.Contains(d.Option)))
+        {
+            yield return option;
+            yield return value;
+        }
+
+        foreach (var argument in arguments)
+        {
+            yield return argument;
+        }
     }
 
     // USER_HZ: 100 on every Linux this runs on.
