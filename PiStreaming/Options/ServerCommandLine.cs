@@ -52,7 +52,7 @@ public static partial class ServerCommandLine
     private static readonly Option<LatencyMode> Latency = new("--latency")
     {
         Description = "low: each picture is shown as soon as it is encoded (about two frame intervals sooner); "
-            + "classic: the original server's behaviour [default: low]",
+            + "classic: the original server's behaviour",
         DefaultValueFactory = _ => Defaults.Latency,
     };
 
@@ -163,7 +163,7 @@ public static partial class ServerCommandLine
     private static Option<int> Number(string name, string description, int defaultValue, Func<int, bool> isValid, string expected) =>
         new(name)
         {
-            Description = $"{description} [default: {defaultValue.ToString(CultureInfo.InvariantCulture)}]",
+            Description = description,
             DefaultValueFactory = _ => defaultValue,
             Validators = { r => Check(r, isValid, expected) },
         };
@@ -171,7 +171,7 @@ public static partial class ServerCommandLine
     private static Option<string> ColorOption(string name, string description, string defaultValue) =>
         new(name)
         {
-            Description = $"{description}, as #rgb or #rrggbb [default: {defaultValue}]",
+            Description = $"{description}, as #rgb or #rrggbb",
             DefaultValueFactory = _ => defaultValue,
             Validators = { r => Check(r, (string v) => CssColor().IsMatch(v), "a colour like #444 or #1e90ff") },
         };
