@@ -46,6 +46,12 @@ build() {
 }
 
 run_tests() {
+  # One formatting style (.editorconfig), checked like a test.
+  if ! dotnet format whitespace PiStreaming.sln --verify-no-changes >&2; then
+    say "formatting differs from .editorconfig: run 'dotnet format whitespace PiStreaming.sln'"
+    echo "0 passed, 1 failed"
+    return 1
+  fi
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"
   mkdir -p "$results"

@@ -42,8 +42,18 @@ public class CommandLineTests
             "--background-color", "#000000", "--max-viewers", "10");
         Assert.That(options, Is.EqualTo(new ServerOptions
         {
-            Width = 1280, Height = 720, FrameRate = 30, BitrateKbps = 2000, HttpPort = 9000, WebSocketPort = 9001,
-            Bind = IPAddress.Loopback, Source = "stdin", HorizontalFlip = true, VerticalFlip = true, Color = "#fff", BackgroundColor = "#000000",
+            Width = 1280,
+            Height = 720,
+            FrameRate = 30,
+            BitrateKbps = 2000,
+            HttpPort = 9000,
+            WebSocketPort = 9001,
+            Bind = IPAddress.Loopback,
+            Source = "stdin",
+            HorizontalFlip = true,
+            VerticalFlip = true,
+            Color = "#fff",
+            BackgroundColor = "#000000",
             MaxViewers = 10,
         }));
     }
