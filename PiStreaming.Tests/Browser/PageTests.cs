@@ -5,33 +5,14 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The page in a real desktop browser, fed by the real server's test pattern.</summary>
-public partial class PageTests
+public partial class PageTests : BrowserTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    private TestServer server = null!;
-    private Chromium chromium = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await TestServer.StartAsync();
-        chromium = await Chromium.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await chromium.DisposeAsync();
-        await server.DisposeAsync();
-    }
-
     [Test]
     public async Task Canvas_shows_the_moving_test_pattern_frame_by_frame()
     {
-        await using var context = await chromium.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.HttpUri, "index.html").ToString());
+        await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
 
         var first = await PictureProbe.CaptureNextAsync(page, 8, Patience);
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -62,12 +43,12 @@ public partial class PageTests
     [Test]
     public async Task A_slow_browser_skips_pictures_but_every_picture_it_draws_is_whole_and_right()
     {
-        await using var context = await chromium.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         // A phone-slow CPU: pictures pile up between animation frames, jsmpg.js's riskiest path.
         var devtools = await context.NewCDPSessionAsync(page);
         await devtools.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 8 });
-        await page.GotoAsync(new Uri(server.HttpUri, "index.html").ToString());
+        await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
 
         await PictureProbe.CaptureNextAsync(page, 64, Patience);
         await Task.Delay(TimeSpan.FromSeconds(4));
@@ -85,9 +66,9 @@ public partial class PageTests
     [Test]
     public async Task Overlay_says_live_with_frames_per_second()
     {
-        await using var context = await chromium.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.HttpUri, "index.html").ToString());
+        await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
 
         await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync(LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
         var rate = int.Parse(LiveWithRate().Match(await page.Locator("#state").TextContentAsync() ?? "").Groups[1].Value);
@@ -98,9 +79,9 @@ public partial class PageTests
     [Test]
     public async Task Click_toggles_full_screen()
     {
-        await using var context = await chromium.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.HttpUri, "index.html").ToString());
+        await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
         await PictureProbe.CaptureNextAsync(page, 64, Patience);
 
         await page.ClickAsync("#video");

@@ -4,27 +4,8 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The page on a phone-sized touch screen with a mobile browser's user agent.</summary>
-public class PhoneLayoutTests
+public class PhoneLayoutTests : BrowserTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    private TestServer server = null!;
-    private Chromium chromium = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await TestServer.StartAsync();
-        chromium = await Chromium.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await chromium.DisposeAsync();
-        await server.DisposeAsync();
-    }
-
     // Where the video is on the page; filled in by Playwright, so parameterless and settable.
     private sealed record Box
     {
@@ -39,12 +20,12 @@ public class PhoneLayoutTests
 
     private async Task<(IBrowserContext Context, IPage Page)> OpenOnPhoneAsync(int width, int height)
     {
-        var phone = chromium.Device("iPhone 13");
+        var phone = Chromium.Device("iPhone 13");
         phone.ViewportSize = new ViewportSize { Width = width, Height = height };
         phone.ScreenSize = new ScreenSize { Width = Math.Min(width, height), Height = Math.Max(width, height) };
-        var context = await chromium.NewContextAsync(phone);
+        var context = await Chromium.NewContextAsync(phone);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.HttpUri, "index.html").ToString());
+        await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
         var picture = await PictureProbe.CaptureNextAsync(page, 64, Patience);
         Assert.That(picture.Stamp, Is.Not.Null, "video plays");
         return (context, page);
