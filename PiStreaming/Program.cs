@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PiStreaming;
 using PiStreaming.Broadcasting;
+using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
@@ -34,7 +35,7 @@ var options = ServerCommandLine.ToOptions(parsed);
 var ffmpeg = ExecutableLocator.Find("ffmpeg");
 if (ffmpeg is null)
 {
-    return Fail("ffmpeg not found on PATH; install it with: sudo apt install ffmpeg");
+    return Fail(FfmpegEncoder.MissingMessage);
 }
 
 StaticAssets assets;

@@ -30,8 +30,8 @@ public sealed class FramedPicture
 
     public EncodedPicture Picture { get; }
 
-    /// <summary>Can a viewer start watching here? Only at an I picture with its sequence header.</summary>
-    public bool IsJoinPoint => Picture.Type == PictureType.I && Picture.HasSequenceHeader;
+    /// <summary>Can a viewer start watching here? See <see cref="EncodedPicture.IsJoinPoint"/>.</summary>
+    public bool IsJoinPoint => Picture.IsJoinPoint;
 
     /// <summary>What a viewer starting at this picture gets (empty unless <see cref="IsJoinPoint"/>).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> JoinMessages { get; }
@@ -44,10 +44,9 @@ public sealed class FramedPicture
 
     public static FramedPicture Create(EncodedPicture picture, LatencyMode mode)
     {
-        var isJoinPoint = picture.Type == PictureType.I && picture.HasSequenceHeader;
         if (mode == LatencyMode.Classic)
         {
-            return new FramedPicture(picture, isJoinPoint ? [picture.Data] : [], picture.Data);
+            return new FramedPicture(picture, picture.IsJoinPoint ? [picture.Data] : [], picture.Data);
         }
 
         var data = picture.Data.Span;
@@ -62,6 +61,6 @@ public sealed class FramedPicture
         var message = new byte[body.Length + PictureStartCode.Length];
         body.CopyTo(message);
         PictureStartCode.CopyTo(message, body.Length);
-        return new FramedPicture(picture, isJoinPoint ? [picture.Data, StartCodeMessage] : [], message);
+        return new FramedPicture(picture, picture.IsJoinPoint ? [picture.Data, StartCodeMessage] : [], message);
     }
 }

@@ -45,5 +45,8 @@ public sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Type,
         return new EncodedPicture(data, type, hasSequenceHeader);
     }
 
+    /// <summary>Can a decoder start here? Only at an I picture with its sequence header in front.</summary>
+    public bool IsJoinPoint => Type == PictureType.I && HasSequenceHeader;
+
     public override string ToString() => $"{Type} picture, {Data.Length} bytes{(HasSequenceHeader ? ", with sequence header" : "")}";
 }

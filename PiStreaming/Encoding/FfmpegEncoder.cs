@@ -11,6 +11,9 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     /// <summary>How long one frame may wait for ffmpeg to take it before the encoder counts as stuck.</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(3);
 
+    /// <summary>What to tell a user whose machine has no ffmpeg.</summary>
+    public const string MissingMessage = "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg";
+
     private readonly ChildProcess process;
 
     private FfmpegEncoder(ChildProcess process) => this.process = process;

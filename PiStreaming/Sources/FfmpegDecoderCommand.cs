@@ -5,35 +5,26 @@ namespace PiStreaming.Sources;
 
 /// <summary>
 /// ffmpeg as a camera: a USB webcam (v4l2) or a video file, decoded and converted to raw I420
-/// frames of the configured size and rate on stdout. The encoder applies any flips.
+/// frames of the configured size and rate on stdout.
 /// </summary>
 public static class FfmpegDecoderCommand
 {
-    public static CameraCommand ForWebcam(ServerOptions options, string device, string ffmpegPath)
-    {
-        var format = new FrameFormat(options.Width, options.Height);
-        return new CameraCommand(
-            $"webcam {device}",
-            [ffmpegPath],
-            WebcamArguments(device, format, options.FrameRate),
-            FrameLayout.Unpadded(format),
-            FlipsFrames: false,
-            WhenMissing: "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg",
-            WhenStopped: $"Check that the webcam is plugged in (--list-devices), that no other program is using it, "
-                + $"and which sizes and rates it offers (v4l2-ctl -d {device} --list-formats-ext)");
-    }
+    public static CameraCommand ForWebcam(ServerOptions options, string device, string ffmpegPath) =>
+        Create(options, ffmpegPath, $"webcam {device}", format => WebcamArguments(device, format, options.FrameRate),
+            $"Check that the webcam is plugged in (--list-devices), that no other program is using it, "
+            + $"and which sizes and rates it offers (v4l2-ctl -d {device} --list-formats-ext)");
 
-    public static CameraCommand ForFile(ServerOptions options, string path, string ffmpegPath)
+    public static CameraCommand ForFile(ServerOptions options, string path, string ffmpegPath) =>
+        Create(options, ffmpegPath, $"video file {Path.GetFileName(path)}", format => FileArguments(path, format, options.FrameRate),
+            $"Check that the file exists and plays (ffplay \"{path}\")");
+
+    // ffmpeg writes unpadded frames of the configured size and leaves any flips to the encoder.
+    private static CameraCommand Create(ServerOptions options, string ffmpegPath, string name,
+        Func<FrameFormat, IReadOnlyList<string>> arguments, string whenStopped)
     {
         var format = new FrameFormat(options.Width, options.Height);
-        return new CameraCommand(
-            $"video file {Path.GetFileName(path)}",
-            [ffmpegPath],
-            FileArguments(path, format, options.FrameRate),
-            FrameLayout.Unpadded(format),
-            FlipsFrames: false,
-            WhenMissing: "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg",
-            WhenStopped: $"Check that the file exists and plays (ffplay \"{path}\")");
+        return new CameraCommand(name, [ffmpegPath], arguments(format), FrameLayout.Unpadded(format),
+            FlipsFrames: false, WhenMissing: Encoding.FfmpegEncoder.MissingMessage, WhenStopped: whenStopped);
     }
 
     /// <summary>ffmpeg's v4l2 input at the configured size and rate (the driver picks the nearest it has).</summary>
