@@ -145,15 +145,9 @@ public class ProcessTests
     public async Task Stdin_ending_inside_a_frame_drops_the_torn_frame_and_exits_normally()
     {
         var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
-        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "320", "--height", "240"]);
-        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
-        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        var (server, messages) = await PipeThroughServerAsync(frames.AsMemory(0, frames.Length - 1000), "--width", "320", "--height", "240");
+        using var _ = server;
 
-        await server.Process.StandardInput.BaseStream.WriteAsync(frames.AsMemory(0, frames.Length - 1000));
-        server.Process.StandardInput.Close();
-        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
-
-        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
         Assert.That(server.StandardError, Does.Contain("ended inside a frame (114200 of 115200 bytes); dropped it"));
         var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
         Assert.That(decoded.Frames, Is.EqualTo(23), "every whole frame arrives");
@@ -165,15 +159,9 @@ public class ProcessTests
         const string source = "testsrc=size=854x480:rate=24";
         var tight = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-pix_fmt", "yuv420p", "-f", "rawvideo");
         var padded = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", source, "-frames:v", "24", "-vf", "pad=896:480", "-pix_fmt", "yuv420p", "-f", "rawvideo");
-        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "854", "--height", "480", "--stride", "896", "--bitrate", "4000"]);
-        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
-        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        var (server, messages) = await PipeThroughServerAsync(padded, "--width", "854", "--height", "480", "--stride", "896", "--bitrate", "4000");
+        using var _ = server;
 
-        await server.Process.StandardInput.BaseStream.WriteAsync(padded);
-        server.Process.StandardInput.Close();
-        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
-
-        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
         var stream = messages.Skip(1).SelectMany(m => m).ToArray();
         var pictures = await FfmpegProbe.DecodePicturesAsync(stream, 854, 480);
         Assert.That(pictures, Has.Count.EqualTo(24));
@@ -185,17 +173,37 @@ public class ProcessTests
     public async Task Stdin_source_streams_piped_frames_and_ends_with_its_input()
     {
         var frames = await FfmpegProbe.GenerateAsync("-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "48", "-pix_fmt", "yuv420p", "-f", "rawvideo");
-        using var server = ServerProcess.Start([.. Loopback, "--source", "stdin", "--width", "320", "--height", "240"]);
-        var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
-        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+        var (server, messages) = await PipeThroughServerAsync(frames, "--width", "320", "--height", "240");
+        using var _ = server;
 
-        await server.Process.StandardInput.BaseStream.WriteAsync(frames);
-        server.Process.StandardInput.Close();
-        var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
-
-        Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
         var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
         Assert.That((decoded.Width, decoded.Height), Is.EqualTo((320, 240)));
         Assert.That(decoded.Frames, Is.EqualTo(48), "every piped frame arrives; the viewer joined before the first");
+    }
+
+    /// <summary>
+    /// Starts the server with --source stdin, connects a viewer, pipes <paramref name="input"/> in and
+    /// closes it; checks that the server then exits 0 and returns it with every message the viewer got.
+    /// </summary>
+    private static async Task<(ServerProcess Server, List<byte[]> Messages)> PipeThroughServerAsync(ReadOnlyMemory<byte> input, params string[] arguments)
+    {
+        var server = ServerProcess.Start([.. Loopback, "--source", "stdin", .. arguments]);
+        try
+        {
+            var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+            using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
+
+            await server.Process.StandardInput.BaseStream.WriteAsync(input);
+            server.Process.StandardInput.Close();
+            var messages = await viewer.ReceiveMessagesAsync(1000, TimeSpan.FromSeconds(10));
+
+            Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(10)), Is.Zero, server.StandardError);
+            return (server, messages);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 }
