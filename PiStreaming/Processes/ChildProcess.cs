@@ -15,14 +15,16 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly ILogger logger;
     private volatile string lastErrorLine = "";
 
-    private ChildProcess(Process process, ILogger logger)
+    private ChildProcess(Process process, string name, ILogger logger)
     {
         this.process = process;
+        Name = name;
         this.logger = logger;
         stderrPump = PumpStandardErrorAsync();
     }
 
-    public string Name => process.StartInfo.FileName;
+    /// <summary>The program, as it was asked for (not the setsid that starts it).</summary>
+    public string Name { get; }
     public Stream StandardInput => process.StandardInput.BaseStream;
     public Stream StandardOutput => process.StandardOutput.BaseStream;
     public bool HasExited => process.HasExited;
@@ -31,16 +33,32 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>The last thing the program wrote to stderr: usually why it failed.</summary>
     public string LastErrorLine => lastErrorLine;
 
+    // setsid (util-linux, on every Debian and Raspberry Pi OS) gives the program a session of its own,
+    // so a terminal's Ctrl+C reaches only this server, which then stops the program at a frame
+    // boundary. Otherwise ffmpeg, interrupted inside a frame, logs a corrupt last frame on every stop.
+    private static readonly string? SessionLauncher = ExecutableLocator.Find("setsid");
+
     /// <exception cref="ChildProcessException">the program is missing or cannot run.</exception>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ILogger logger, bool redirectInput = true)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        if (ExecutableLocator.Find(fileName) is null)
+        {
+            throw new ChildProcessException($"cannot start {fileName}: not found");
+        }
+
+        var startInfo = new ProcessStartInfo(SessionLauncher ?? fileName)
         {
             RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (SessionLauncher is not null)
+        {
+            // setsid replaces itself with the program (same pid), so killing the tree still reaches it.
+            startInfo.ArgumentList.Add(fileName);
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -58,7 +76,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         logger.LogDebug("started {Program} (pid {Pid}): {Arguments}", fileName, process.Id, string.Join(' ', startInfo.ArgumentList));
-        return new ChildProcess(process, logger);
+        return new ChildProcess(process, fileName, logger);
     }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
