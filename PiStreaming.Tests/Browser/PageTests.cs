@@ -64,6 +64,30 @@ public partial class PageTests : BrowserTestBase
     }
 
     [Test]
+    public async Task A_new_viewer_is_shown_the_I_picture_it_joins_on_at_once_then_the_pictures_after_it()
+    {
+        // The server sends a new viewer the latest I picture and every P picture since in one burst; the page
+        // draws the I picture as soon as it is decoded instead of decoding the whole burst first. Page loads
+        // 370 ms apart join at different places in the 12-picture GOP, so most bursts hold P pictures.
+        var firstTypes = new List<string?>();
+        for (var load = 0; load < 4; load++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(370));
+            await using var context = await Chromium.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
+            await page.WaitForFunctionAsync("() => window.pictureProbe.pictures.length >= 4", null, new() { Timeout = (float)Patience.TotalMilliseconds });
+
+            firstTypes.Add(await PictureProbe.FirstPictureTypeAsync(page));
+            var frames = (await PictureProbe.TakeAsync(page)).Select(p => p.Frame).ToList();
+            TestContext.Out.WriteLine($"load {load}: first picture {firstTypes[^1]}, frames {string.Join(' ', frames)}");
+            Assert.That(frames, Is.Ordered.And.Unique, "after the I picture, only later pictures");
+        }
+
+        Assert.That(firstTypes, Is.All.EqualTo("I"), "every new viewer's first picture is the I picture it joined on");
+    }
+
+    [Test]
     public async Task Overlay_says_live_with_frames_per_second()
     {
         await using var context = await Chromium.NewContextAsync();

@@ -62,6 +62,9 @@ public static class PictureProbe
     public static Task<double?> FirstPictureAfterSocketOpenMsAsync(IPage page) =>
         page.EvaluateAsync<double?>("() => window.pictureProbe.firstPictureMs === null ? null : window.pictureProbe.firstPictureMs - window.pictureProbe.socketOpenMs");
 
+    /// <summary>"I" or "P": the coding type of the first picture the page drew; null before it.</summary>
+    public static Task<string?> FirstPictureTypeAsync(IPage page) => page.EvaluateAsync<string?>("() => window.pictureProbe.firstPictureType");
+
     /// <summary>Milliseconds the probe itself has spent reading pictures so far.</summary>
     public static Task<double> ReadingMsAsync(IPage page) => page.EvaluateAsync<double>("() => window.pictureProbe.readingMs");
 

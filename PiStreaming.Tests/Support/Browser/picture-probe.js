@@ -29,6 +29,7 @@
     firstPictureMs: null, // performance.now() at the first picture: milliseconds since navigation started
     socketOpenMs: null, // performance.now() when the page's first WebSocket opened
     renderer: null, // 'webgl' or '2d', as jsmpg.js chose
+    firstPictureType: null, // 'I' or 'P': the coding type of the first picture drawn
     readingMs: 0, // time spent in this probe, so its own cost is known
     captures: [],
 
@@ -120,6 +121,7 @@
     if (probe.firstPictureMs === null) {
       probe.firstPictureMs = performance.now();
       probe.renderer = canvas.getContext('webgl') ? 'webgl' : '2d';
+      probe.firstPictureType = player ? ({ 1: 'I', 2: 'P' }[player.pictureCodingType] || null) : null;
     }
 
     // jsmpg.js calls back before it swaps its buffers: currentY is the picture just drawn.
