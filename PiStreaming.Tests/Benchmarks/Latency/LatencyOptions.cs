@@ -11,7 +11,7 @@ namespace PiStreaming.Benchmarks.Latency;
 public sealed record LatencyOptions
 {
     public double Seconds { get; init; } = 20;
-    public int PageLoads { get; init; } = 5;
+    public int PageLoads { get; init; } = 20;
 
     /// <summary>WebSocket viewers (besides the browser) watching during the measured window.</summary>
     public int ExtraViewers { get; init; }
