@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -19,9 +21,10 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> log = new();
     private readonly TaskCompletionSource<(int Http, int WebSocket)> ports = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private BenchmarkServer(Process process)
+    private BenchmarkServer(Process process, string host)
     {
         this.process = process;
+        Host = host;
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -42,7 +45,12 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
     public int Pid => process.Id;
     public int HttpPort { get; private set; }
     public int WebSocketPort { get; private set; }
-    public Uri WebSocketUri => new($"ws://127.0.0.1:{WebSocketPort}/");
+
+    /// <summary>Where to reach the server, as a URL host: its --bind address, or loopback when it listens on every address.</summary>
+    public string Host { get; }
+
+    public Uri HttpUri => new($"http://{Host}:{HttpPort}/");
+    public Uri WebSocketUri => new($"ws://{Host}:{WebSocketPort}/");
 
     /// <summary>Everything the server logged so far.</summary>
     public IReadOnlyList<string> Log => [.. log];
@@ -58,12 +66,13 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
-        foreach (var argument in WithLoopbackDefaults(arguments))
+        var withDefaults = WithLoopbackDefaults(arguments).ToList();
+        foreach (var argument in withDefaults)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        var server = new BenchmarkServer(Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the server"));
+        var server = new BenchmarkServer(Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the server"), UrlHost(withDefaults));
         try
         {
             (server.HttpPort, server.WebSocketPort) = await server.ports.Task.WaitAsync(timeout);
@@ -121,6 +130,14 @@ public sealed partial class BenchmarkServer : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    private static string UrlHost(List<string> arguments)
+    {
+        var at = arguments.LastIndexOf("--bind");
+        var bound = at >= 0 && at + 1 < arguments.Count && IPAddress.TryParse(arguments[at + 1], out var address) ? address : IPAddress.Loopback;
+        var reachable = bound.Equals(IPAddress.Any) ? IPAddress.Loopback : bound.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : bound;
+        return reachable.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{reachable}]" : reachable.ToString();
     }
 
     private static IEnumerable<string> WithLoopbackDefaults(IReadOnlyList<string> arguments)

@@ -150,7 +150,7 @@ public static class LoadBenchmark
         healthy.BeginWindow();
         double peakResident, residentAfter, residentAfterFirstCycle = double.NaN;
         var firstCycleOver = TimeSpan.FromSeconds(Math.Floor(Math.Min(duration.TotalSeconds / 2, cycle > TimeSpan.Zero ? cycle.TotalSeconds + 5 : 20)));
-        var stalled = StalledFleet.Start(server.WebSocketPort, stalledCount, cycle);
+        var stalled = StalledFleet.Start(server.WebSocketUri, stalledCount, cycle);
         await using (stalled)
         {
             peakResident = await SampleResidentAsync(server, duration, elapsed =>

@@ -19,7 +19,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
         var label = run.Length == 0 ? "defaults" : run;
         progress.WriteLine($"[{label}] starting server: {string.Join(' ', options.ServerArgumentsFor(run))}");
         await using var server = await BenchmarkServer.StartAsync(options.ServerArgumentsFor(run), TimeSpan.FromSeconds(30));
-        var url = $"http://127.0.0.1:{server.HttpPort}/index.html";
+        var url = new Uri(server.HttpUri, "index.html").ToString();
 
         // One load first that is not counted: it warms up the just-started server and the browser,
         // so that every run's loads measure a viewer opening the page of a running server.
@@ -37,7 +37,7 @@ public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWr
 
         // A crowd watching too: the browser's latency under load is the number that matters.
         await using var fleet = options.ExtraViewers > 0
-            ? Load.ViewerFleet.Start(new Uri($"ws://127.0.0.1:{server.WebSocketPort}/"), options.ExtraViewers)
+            ? Load.ViewerFleet.Start(server.WebSocketUri, options.ExtraViewers)
             : null;
         if (fleet is not null)
         {

@@ -15,24 +15,24 @@ public sealed class StalledFleet : IAsyncDisposable
     private readonly Task[] running;
     private int connections, closedWithPolicyViolation, closedOtherwise, aborted, stillOpen, failedToConnect;
 
-    private StalledFleet(int port, int count, TimeSpan stallFor) =>
-        running = Enumerable.Range(0, count).Select(_ => RunAsync(port, stallFor, stop.Token)).ToArray();
+    private StalledFleet(Uri server, int count, TimeSpan stallFor) =>
+        running = Enumerable.Range(0, count).Select(_ => RunAsync(server.DnsSafeHost, server.Port, stallFor, stop.Token)).ToArray();
 
-    public static StalledFleet Start(int webSocketPort, int count, TimeSpan stallFor) => new(webSocketPort, count, stallFor);
+    public static StalledFleet Start(Uri server, int count, TimeSpan stallFor) => new(server, count, stallFor);
 
     /// <summary>How the server ended the stalled connections.</summary>
     public sealed record Outcome(int Connections, int ClosedWith1008, int ClosedOtherwise, int Aborted, int StillOpen, int FailedToConnect);
 
     public Outcome Result => new(connections, closedWithPolicyViolation, closedOtherwise, aborted, stillOpen, failedToConnect);
 
-    private async Task RunAsync(int port, TimeSpan stallFor, CancellationToken cancellationToken)
+    private async Task RunAsync(string host, int port, TimeSpan stallFor, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             StalledViewer viewer;
             try
             {
-                viewer = await StalledViewer.ConnectAsync("127.0.0.1", port, receiveBufferSize: 4096, cancellationToken);
+                viewer = await StalledViewer.ConnectAsync(host, port, receiveBufferSize: 4096, cancellationToken);
             }
             catch (OperationCanceledException)
             {
