@@ -12,8 +12,8 @@ public class SlowViewerTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     // Enough bytes per second that a stalled viewer's socket buffers fill within a couple of seconds.
-    private static ServerOptions HeavyStream(SlowViewerPolicy policy) =>
-        new() { Width = 640, Height = 480, FrameRate = 30, SlowViewers = policy };
+    private static ServerOptions HeavyStream(SlowViewerPolicy policy, LatencyMode latency = LatencyMode.Low) =>
+        new() { Width = 640, Height = 480, FrameRate = 30, SlowViewers = policy, Latency = latency };
 
     [TestCase(LatencyMode.Low)]
     [TestCase(LatencyMode.Classic)]
@@ -23,7 +23,7 @@ public class SlowViewerTests
         {
             MaxBacklog = TimeSpan.FromSeconds(1),
             GiveUpAfter = TimeSpan.FromMinutes(1),
-        }) with { Latency = latency });
+        }, latency));
         using var stalled = await StalledViewer.ConnectAsync("127.0.0.1", server.Server.WebSocketPort);
         using var healthy = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
 
