@@ -11,14 +11,13 @@ namespace PiStreaming.Tests.Integration;
 /// </summary>
 public class FailureRecoveryTests
 {
-    private static readonly string[] Loopback = ["--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0"];
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private const string RpicamArguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
 
     [Test]
     public async Task Killed_encoder_is_restarted_within_a_second_and_viewers_resume_at_an_I_picture()
     {
-        using var server = ServerProcess.Start(Loopback);
+        using var server = ServerProcess.Start(ServerProcess.Loopback);
         using var viewer = await ConnectAsync(server);
         var before = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
         Assert.That(before, Has.Count.EqualTo(25), server.StandardError);
@@ -46,7 +45,7 @@ public class FailureRecoveryTests
     public async Task Killed_camera_is_restarted_and_viewers_keep_watching_the_same_stream()
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, RpicamArguments);
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment);
         using var viewer = await ConnectAsync(server);
         var before = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
         Assert.That(before, Has.Count.EqualTo(25), server.StandardError);
@@ -75,7 +74,7 @@ public class FailureRecoveryTests
     public async Task Camera_missing_then_busy_then_back_the_server_waits_says_what_to_do_and_video_starts()
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, RpicamArguments, install: false);
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment);
         using var viewer = await ConnectAsync(server);
         Assert.That(await viewer.ReceiveMessagesAsync(1, Patience), Has.Count.EqualTo(1), "the viewer gets its header without a camera");
 
@@ -101,7 +100,7 @@ public class FailureRecoveryTests
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, RpicamArguments, install: false);
         camera.InstallHanging(frames: 12);
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment);
         using var viewer = await ConnectAsync(server);
 
         var line = await server.WaitForLogAsync("sent nothing for", Patience);
@@ -117,7 +116,7 @@ public class FailureRecoveryTests
     [Test]
     public async Task Missing_webcam_is_reported_with_what_to_check_and_the_server_keeps_running()
     {
-        using var server = ServerProcess.Start([.. Loopback, "--source", "v4l2:/dev/video77"]);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "v4l2:/dev/video77"]);
         using var viewer = await ConnectAsync(server);
 
         var line = await server.WaitForLogAsync("webcam /dev/video77 delivered no frames", Patience);

@@ -7,13 +7,11 @@ namespace PiStreaming.Tests.Integration;
 /// <summary>The program as a real process: start-up errors, and stopping with viewers connected.</summary>
 public class ProcessTests
 {
-    private static readonly string[] Loopback = ["--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0"];
-
     [TestCase(ServerProcess.SIGINT)]
     [TestCase(ServerProcess.SIGTERM)]
     public async Task Stop_signal_with_viewers_connected_exits_0_quickly_and_leaves_no_ffmpeg(int signal)
     {
-        using var server = ServerProcess.Start(Loopback);
+        using var server = ServerProcess.Start(ServerProcess.Loopback);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         var viewers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"))));
         await Task.WhenAll(viewers.Select(v => v.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10))));
@@ -41,7 +39,7 @@ public class ProcessTests
     [Test]
     public async Task Ctrl_c_to_the_whole_process_group_ends_everything_without_error_noise()
     {
-        using var server = ServerProcess.Start(Loopback, ownProcessGroup: true);
+        using var server = ServerProcess.Start(ServerProcess.Loopback, ownProcessGroup: true);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
         await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10));
@@ -58,7 +56,7 @@ public class ProcessTests
     [Test]
     public async Task Second_ctrl_c_during_the_orderly_stop_exits_at_once()
     {
-        using var server = ServerProcess.Start(Loopback);
+        using var server = ServerProcess.Start(ServerProcess.Loopback);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         // A viewer that never answers the close handshake keeps the orderly stop waiting for its timeout.
         using var silent = new TcpClient();
@@ -80,7 +78,7 @@ public class ProcessTests
     {
         const string arguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
         using var camera = await FakeRpicam.CreateAsync(new PiStreaming.Sources.FrameFormat(640, 480), 640, arguments);
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment, ownProcessGroup: true);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment, ownProcessGroup: true);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
         Assert.That(await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10)), Has.Count.EqualTo(3), server.StandardError);
@@ -110,7 +108,7 @@ public class ProcessTests
     public async Task Missing_ffmpeg_says_how_to_install_it()
     {
         var dotnetDirectory = Path.GetDirectoryName(Environment.ProcessPath)!;
-        using var server = ServerProcess.Start(Loopback, new Dictionary<string, string?> { ["PATH"] = dotnetDirectory });
+        using var server = ServerProcess.Start(ServerProcess.Loopback, new Dictionary<string, string?> { ["PATH"] = dotnetDirectory });
         Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(2));
         Assert.That(server.StandardError.Trim(), Is.EqualTo("error: ffmpeg not found on PATH; install it with: sudo apt install ffmpeg"));
     }
@@ -187,7 +185,7 @@ public class ProcessTests
     /// </summary>
     private static async Task<(ServerProcess Server, List<byte[]> Messages)> PipeThroughServerAsync(ReadOnlyMemory<byte> input, params string[] arguments)
     {
-        var server = ServerProcess.Start([.. Loopback, "--source", "stdin", .. arguments]);
+        var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "stdin", .. arguments]);
         try
         {
             var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));

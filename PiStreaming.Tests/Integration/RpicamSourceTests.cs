@@ -12,7 +12,6 @@ namespace PiStreaming.Tests.Integration;
 /// </summary>
 public class RpicamSourceTests
 {
-    private static readonly string[] Loopback = ["--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0"];
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     /// <summary>Same picture after MPEG-1 (measured about 1 here); a sheared or padded picture is tens.</summary>
@@ -31,7 +30,7 @@ public class RpicamSourceTests
     public async Task Viewers_get_exactly_the_cameras_picture_at_its_true_size(int width, int height, int cameraStride)
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(width, height), cameraStride, Expected(width, height));
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam", "--width", $"{width}", "--height", $"{height}"], camera.Environment);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam", "--width", $"{width}", "--height", $"{height}"], camera.Environment);
 
         var picture = await ReceiveLastPictureAsync(server, width, height);
 
@@ -46,7 +45,7 @@ public class RpicamSourceTests
         // The fake camera checks it was asked to flip, and (being fake) sends the picture unflipped:
         // had the encoder flipped too, viewers would see it turned round.
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(800, 600), 832, Expected(800, 600, "--hflip --vflip "));
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam", "--width", "800", "--height", "600", "--hflip", "--vflip"],
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam", "--width", "800", "--height", "600", "--hflip", "--vflip"],
             camera.Environment);
 
         var picture = await ReceiveLastPictureAsync(server, 800, 600);
@@ -58,7 +57,7 @@ public class RpicamSourceTests
     public async Task Stride_option_overrides_the_padding_rule_for_boards_that_differ()
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(1296, 972), 1408, Expected(1296, 972));
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam", "--width", "1296", "--height", "972", "--stride", "1408"],
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam", "--width", "1296", "--height", "972", "--stride", "1408"],
             camera.Environment);
 
         var picture = await ReceiveLastPictureAsync(server, 1296, 972);
@@ -71,7 +70,7 @@ public class RpicamSourceTests
     public async Task Older_systems_libcamera_vid_is_used_when_rpicam_vid_is_missing()
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, Expected(640, 480), programName: "libcamera-vid");
-        using var server = ServerProcess.Start([.. Loopback, "--source", "rpicam"], camera.Environment);
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment);
 
         var picture = await ReceiveLastPictureAsync(server, 640, 480);
 

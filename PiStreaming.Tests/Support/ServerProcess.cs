@@ -31,6 +31,9 @@ public sealed partial class ServerProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>Listen on loopback only, on ports the system picks (the log line names them).</summary>
+    public static readonly string[] Loopback = ["--bind", "127.0.0.1", "--http-port", "0", "--ws-port", "0"];
+
     public int Id => process.Id;
     public Process Process => process;
     public string StandardError => string.Join('\n', errorLines);
