@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using PiStreaming.Tests.Support;
 
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The page in a real desktop browser, fed by the real server's test pattern.</summary>
-public partial class PageTests : BrowserTestBase
+public class PageTests : BrowserTestBase
 {
     [Test]
     public async Task Canvas_shows_the_moving_test_pattern_frame_by_frame()
@@ -94,8 +93,8 @@ public partial class PageTests : BrowserTestBase
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(Server.HttpUri, "index.html").ToString());
 
-        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync(LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
-        var rate = int.Parse(LiveWithRate().Match(await page.Locator("#state").TextContentAsync() ?? "").Groups[1].Value);
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync(PageState.LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
+        var rate = int.Parse(PageState.LiveWithRate().Match(await page.Locator("#state").TextContentAsync() ?? "").Groups[1].Value);
         // 24 on a quiet machine; a busy one draws fewer, never more than the camera makes.
         Assert.That(rate, Is.InRange(1, 26));
     }
@@ -113,7 +112,4 @@ public partial class PageTests : BrowserTestBase
         await page.ClickAsync("#video");
         await page.WaitForFunctionAsync("() => document.fullscreenElement === null", null, new() { Timeout = 5000 });
     }
-
-    [GeneratedRegex(@"^live · (\d+) fps$")]
-    private static partial Regex LiveWithRate();
 }

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using PiStreaming.Tests.Support;
 
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The server goes away and comes back on the same ports while the page stays open.</summary>
-public partial class ReconnectTests
+public class ReconnectTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -37,7 +36,7 @@ public partial class ReconnectTests
 
         using var second = ServerProcess.Start(arguments);
         await second.WaitUntilListeningAsync(Patience);
-        await Assertions.Expect(state).ToHaveTextAsync(LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Assertions.Expect(state).ToHaveTextAsync(PageState.LiveWithRate(), new() { Timeout = (float)Patience.TotalMilliseconds });
         var picture = await PictureProbe.CaptureNextAsync(page, 8, Patience);
         await Artifacts.ScreenshotAsync(page, "after-server-restart");
 
@@ -47,7 +46,4 @@ public partial class ReconnectTests
         Assert.That(PatternMatch.MeanLumaError(picture, picture.Stamp.Frame, picture.Stamp.ProducedMs), Is.LessThan(6), "the live test pattern");
         Assert.That(await PictureProbe.UnreadableCountAsync(page), Is.Zero);
     }
-
-    [GeneratedRegex(@"^live · \d+ fps$")]
-    private static partial Regex LiveWithRate();
 }

@@ -40,7 +40,7 @@ public class SilenceTests
 
         var pausedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Task.Delay(TimeSpan.FromSeconds(4));
-        Assert.That(await state.TextContentAsync(), Does.Match(Live()), "4 s of silence: still trusting the connection");
+        Assert.That(await state.TextContentAsync(), Does.Match(PageState.LiveWithRate()), "4 s of silence: still trusting the connection");
         await Assertions.Expect(state).ToHaveTextAsync("reconnecting", new() { Timeout = 4000 });
         TestContext.Out.WriteLine($"gave up on the silent connection {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - pausedAtMs} ms after the last frame");
         await page.EvaluateAsync("() => window.loadedOnce = true");
@@ -73,26 +73,12 @@ public class SilenceTests
         }
     }
 
-    /// <summary>Test pattern frames at the camera's rate until cancelled; always stops at a frame boundary.</summary>
+    /// <summary>The test pattern's frames at the camera's rate until cancelled; always stops at a frame boundary.</summary>
     private static async Task FeedAsync(PipeWriter camera, FrameFormat format, double framesPerSecond, CancellationToken cancellationToken)
     {
-        var painter = new TestPatternPainter(format);
-        var frame = new byte[format.FrameSize];
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / framesPerSecond));
-        for (long number = 0; !cancellationToken.IsCancellationRequested; number++)
+        await foreach (var frame in new TestPatternSource(format, framesPerSecond).ReadFramesAsync(cancellationToken))
         {
-            painter.Paint(frame, number, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             await camera.WriteAsync(frame, CancellationToken.None);
-            try
-            {
-                await timer.WaitForNextTickAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
-
-    private static string Live() => "^live";
 }
