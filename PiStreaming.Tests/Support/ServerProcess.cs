@@ -39,7 +39,9 @@ public sealed partial class ServerProcess : IDisposable
     public string StandardError => string.Join('\n', errorLines);
 
     /// <param name="ownProcessGroup">start it as a process group leader (through setsid), like a shell job.</param>
-    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, bool ownProcessGroup = false)
+    /// <param name="descriptorLimit">start it under `ulimit -n` of this many open files (soft and hard).</param>
+    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, bool ownProcessGroup = false,
+        int? descriptorLimit = null)
     {
         var startInfo = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
         {
@@ -48,7 +50,21 @@ public sealed partial class ServerProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (ownProcessGroup)
+        if (descriptorLimit is { } limit)
+        {
+            // The shell replaces itself with the server (same pid) once the limit is set.
+            startInfo.FileName = ownProcessGroup ? "setsid" : "bash";
+            if (ownProcessGroup)
+            {
+                startInfo.ArgumentList.Add("bash");
+            }
+
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add($"ulimit -n {limit} && exec \"$@\"");
+            startInfo.ArgumentList.Add("bash");
+            startInfo.ArgumentList.Add("dotnet");
+        }
+        else if (ownProcessGroup)
         {
             startInfo.ArgumentList.Add("dotnet");
         }

@@ -122,4 +122,13 @@ public class CommandLineTests
 
     [Test]
     public void Unknown_option_is_refused() => Assert.That(Error("--frobnicate"), Does.Contain("--frobnicate"));
+
+    [Test]
+    public void Allow_origin_is_repeatable_and_normalized() =>
+        Assert.That(Parse("--allow-origin", "HTTP://Dash.local:8123/", "--allow-origin", "*").AllowedOrigins, Is.EqualTo(new[] { "http://dash.local:8123", "*" }));
+
+    [TestCase("dash.local")]
+    [TestCase("http://dash.local/some/page")]
+    public void Allow_origin_must_be_an_origin(string value) =>
+        Assert.That(Error("--allow-origin", value), Does.StartWith("--allow-origin must be * or an origin"));
 }

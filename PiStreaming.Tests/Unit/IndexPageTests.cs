@@ -14,19 +14,19 @@ public class IndexPageTests
     [TestCase("[fe80::1]", "ws://[fe80::1]:8084/")]
     [TestCase("example.org", "ws://example.org:8084/")]
     public void Address_is_the_host_the_browser_used_with_the_websocket_port(string host, string expected) =>
-        Assert.That(page.Render(host, IPAddress.Loopback, 8084), Does.StartWith(expected + " "));
+        Assert.That(page.Render(host, IPAddress.Loopback, 8084).Html, Does.StartWith(expected + " "));
 
     [TestCase(null)]
     [TestCase("")]
     [TestCase("evil'+alert(1)+'")]
     public void Missing_or_unsafe_host_falls_back_to_the_local_address(string? host) =>
-        Assert.That(page.Render(host, IPAddress.Parse("10.0.0.7"), 9000), Does.StartWith("ws://10.0.0.7:9000/ "));
+        Assert.That(page.Render(host, IPAddress.Parse("10.0.0.7"), 9000).Html, Does.StartWith("ws://10.0.0.7:9000/ "));
 
     [Test]
     public void Ipv6_local_address_is_bracketed() =>
-        Assert.That(page.Render(null, IPAddress.IPv6Loopback, 8084), Does.StartWith("ws://[::1]:8084/"));
+        Assert.That(page.Render(null, IPAddress.IPv6Loopback, 8084).Html, Does.StartWith("ws://[::1]:8084/"));
 
     [Test]
     public void Size_and_colours_come_from_the_options() =>
-        Assert.That(page.Render("h", IPAddress.Loopback, 1), Does.EndWith(" 800x600 #abc on #123456"));
+        Assert.That(page.Render("h", IPAddress.Loopback, 1).Html, Does.EndWith(" 800x600 #abc on #123456"));
 }

@@ -11,7 +11,7 @@ public class ViewerActivityLogTests
 
     private static Viewer NewViewer(int id) =>
         new(id, $"10.0.0.{id % 250}:5000", WebSocket.CreateFromStream(Stream.Null, new WebSocketCreationOptions()),
-            new ViewerOutbox(48, TimeSpan.FromSeconds(5), TimeProvider.System));
+            new ViewerOutbox(48, TimeSpan.FromSeconds(5), TimeProvider.System), TimeProvider.System);
 
     [Test]
     public void A_crowd_gives_a_few_lines_and_then_a_summary_with_every_count()

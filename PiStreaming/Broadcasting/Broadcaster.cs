@@ -84,7 +84,7 @@ public sealed class Broadcaster
     public async Task ServeAsync(WebSocket socket, string remoteAddress, CancellationToken cancellationToken)
     {
         var viewer = new Viewer(Interlocked.Increment(ref nextViewerId), remoteAddress, socket,
-            new ViewerOutbox(maxBacklogPictures, slowViewers.GiveUpAfter, time));
+            new ViewerOutbox(maxBacklogPictures, slowViewers.GiveUpAfter, time), time);
         (WebSocketCloseStatus Status, string Reason)? refusal = null;
         int watching;
         lock (gate)

@@ -15,19 +15,33 @@ public sealed class Viewer
     /// </summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Viewers have nothing to say: a data message longer than this closes the viewer with 1009 (message too big).</summary>
+    public const int MaxMessageBytes = 1024;
+
+    /// <summary>
+    /// After each data message the viewer's socket is not read for this long, so a client that keeps
+    /// sending small ones is held back by TCP flow control and costs next to no CPU.
+    /// </summary>
+    private static readonly TimeSpan PauseAfterDataMessage = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How much more of a too-big message is read (and thrown away) while its sender is being closed.</summary>
+    private const int DiscardedWhileClosing = 64 * 1024;
+
     private readonly WebSocket socket;
+    private readonly TimeProvider time;
     private readonly Lock closing = new();
     private readonly TaskCompletionSource closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
 
-    public Viewer(int id, string remoteAddress, WebSocket socket, ViewerOutbox outbox)
+    public Viewer(int id, string remoteAddress, WebSocket socket, ViewerOutbox outbox, TimeProvider time)
     {
         Id = id;
         RemoteAddress = remoteAddress;
         this.socket = socket;
         Outbox = outbox;
+        this.time = time;
     }
 
     public int Id { get; }
@@ -141,8 +155,9 @@ public sealed class Viewer
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        // Messages from viewers carry no meaning; reading them is how a close or a vanished client is noticed.
-        var buffer = new byte[256];
+        // Reading is how a close, a ping's answer or a vanished client is noticed; data means nothing here.
+        var buffer = new byte[MaxMessageBytes];
+        var messageBytes = 0;
         try
         {
             while (true)
@@ -152,6 +167,24 @@ public sealed class Viewer
                 {
                     Close(WebSocketCloseStatus.NormalClosure, "");
                     return;
+                }
+
+                messageBytes += result.Count;
+                if (messageBytes > MaxMessageBytes)
+                {
+                    // A socket closed with unread data is reset, and the reset can reach the client before it has
+                    // read the close frame that says why: read on a little, then stop reading (TCP holds the
+                    // client back) but leave the socket open until the close handshake times out.
+                    Close(WebSocketCloseStatus.MessageTooBig, "viewers may send control frames only");
+                    if (messageBytes > MaxMessageBytes + DiscardedWhileClosing)
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+                    }
+                }
+                else if (result.EndOfMessage)
+                {
+                    messageBytes = 0;
+                    await Task.Delay(PauseAfterDataMessage, time, cancellationToken);
                 }
             }
         }

@@ -68,6 +68,14 @@ public static partial class ServerCommandLine
     private static readonly Option<int> MaxViewers = Number("--max-viewers", "Viewers beyond this many are refused (they may try again later)",
         Defaults.MaxViewers, v => v is >= 1 and <= 100_000, "a number from 1 to 100000");
 
+    private static readonly Option<string[]> AllowOrigin = new("--allow-origin")
+    {
+        Description = "Also let pages from this origin (e.g. http://dashboard.local:8123) watch the video; repeatable; * allows any page. "
+            + "Without it, only the page's own host may (clients that send no Origin, such as media players, always may)",
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { CheckOrigins },
+    };
+
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
 
@@ -79,7 +87,7 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, Source, Stride, Latency, MaxViewers,
+                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
@@ -114,6 +122,9 @@ public static partial class ServerCommandLine
         Latency = result.GetValue(Latency),
         Stride = result.GetValue(Stride),
         MaxViewers = result.GetValue(MaxViewers),
+        AllowedOrigins = result.GetValue(AllowOrigin) is { Length: > 0 } origins
+            ? [.. origins.Select(o => o == Web.OriginPolicy.AnyOrigin ? o : Web.OriginPolicy.TryNormalize(o)!)]
+            : Defaults.AllowedOrigins,
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
@@ -155,6 +166,18 @@ public static partial class ServerCommandLine
         else if (spec.Kind == SourceKind.File && !File.Exists(spec.Target))
         {
             result.AddError($"--source {text}: no such file");
+        }
+    }
+
+    private static void CheckOrigins(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value != Web.OriginPolicy.AnyOrigin && Web.OriginPolicy.TryNormalize(token.Value) is null)
+            {
+                result.AddError($"--allow-origin must be * or an origin like http://dashboard.local:8123 (got '{token.Value}')");
+                return;
+            }
         }
     }
 

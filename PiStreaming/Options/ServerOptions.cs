@@ -37,6 +37,9 @@ public sealed record ServerOptions
     /// <summary>When a viewer that cannot keep up skips ahead, and when it is given up on (not on the command line).</summary>
     public SlowViewerPolicy SlowViewers { get; init; } = new();
 
+    /// <summary>Origins besides the page's own host whose pages may open the video WebSocket; "*" allows any.</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
     public string Color { get; init; } = "#444";
     public string BackgroundColor { get; init; } = "#333";
 

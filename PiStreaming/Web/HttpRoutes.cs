@@ -1,7 +1,7 @@
 namespace PiStreaming.Web;
 
 /// <summary>The web page port: / redirects to the page, the page, and the decoder. Routing answers 404 and 405 itself.</summary>
-public static class HttpRoutes
+internal static class HttpRoutes
 {
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
@@ -16,10 +16,11 @@ public static class HttpRoutes
 
         routes.MapMethods("/index.html", GetAndHead, (HttpContext context) =>
         {
-            var html = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort());
+            var rendered = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort());
             // The page names the host it was asked for, so caches must not share it across hosts.
             context.Response.Headers.CacheControl = "no-cache";
-            return WriteAsync(context, System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
+            context.Response.Headers.ContentSecurityPolicy = rendered.ContentSecurityPolicy;
+            return WriteAsync(context, System.Text.Encoding.UTF8.GetBytes(rendered.Html), "text/html; charset=utf-8");
         });
 
         routes.MapMethods("/jsmpg.js", GetAndHead, (HttpContext context) =>

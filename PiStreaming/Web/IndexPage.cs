@@ -9,17 +9,19 @@ namespace PiStreaming.Web;
 /// Fills in the page template. @ADDRESS@ becomes the host name the browser itself used plus the
 /// WebSocket port, so the page works through host names, IP addresses and port forwarding.
 /// </summary>
-public sealed class IndexPage(string template, ServerOptions options)
+internal sealed class IndexPage(string template, ServerOptions options)
 {
-    public string Render(string? requestHost, IPAddress? localAddress, int webSocketPort)
+    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int webSocketPort)
     {
         var host = IsSafeHost(requestHost) ? requestHost! : FormatAddress(localAddress);
-        return template
-            .Replace("@ADDRESS@", $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+        var address = $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}";
+        var html = template
+            .Replace("@ADDRESS@", address, StringComparison.Ordinal)
             .Replace("@WIDTH@", options.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", options.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", options.Color, StringComparison.Ordinal)
             .Replace("@BGCOLOR@", options.BackgroundColor, StringComparison.Ordinal);
+        return new RenderedPage(html, ContentSecurityPolicy.For(html, $"ws://{address}", options.AllowedOrigins));
     }
 
     // Kestrel already rejects malformed Host headers; this also keeps anything but a plain
@@ -42,3 +44,6 @@ public sealed class IndexPage(string template, ServerOptions options)
         return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
     }
 }
+
+/// <summary>The filled-in page and the Content-Security-Policy that fits it.</summary>
+internal sealed record RenderedPage(string Html, string ContentSecurityPolicy);

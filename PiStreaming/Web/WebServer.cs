@@ -3,14 +3,16 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
+using PiStreaming.Processes;
 
 namespace PiStreaming.Web;
 
 /// <summary>Kestrel on two ports: the page (HTTP) and the video (WebSocket).</summary>
-public sealed class WebServer : IAsyncDisposable
+internal sealed class WebServer : IAsyncDisposable
 {
-    private const int ConnectionHeadroom = 512;
-    private static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    // Connections that send nothing, or not a whole request, are closed after about 10 s: Kestrel checks
+    // once a second and adds that second to every timeout, so 9 s here closes them after 10-11 s.
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(9);
 
     private readonly WebApplication app;
     private readonly Func<ListenOptions> httpListener;
@@ -41,17 +43,29 @@ public sealed class WebServer : IAsyncDisposable
 
         // A thousand viewers may connect in the same instant; the default backlog (512) would drop
         // some of their SYNs and make them retry a second later.
-        builder.WebHost.UseSockets(sockets => sockets.Backlog = Math.Max(512, options.MaxViewers + ConnectionHeadroom));
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = Math.Max(512, options.MaxViewers + ConnectionLimit.NonViewerHeadroom));
+
+        var logger = loggers.CreateLogger<WebServer>();
+        var descriptors = DescriptorLimit.Current();
+        var connections = new ConnectionLimit(ConnectionLimit.For(descriptors, DescriptorLimit.InUse(), options.MaxViewers), logger, TimeProvider.System);
+        if (connections.Limit < options.MaxViewers)
+        {
+            logger.LogWarning("the file-descriptor limit ({Descriptors}) lets this server hold only {Limit} connections, fewer than --max-viewers {MaxViewers}; "
+                + "raise it (ulimit -n, or LimitNOFILE= in a systemd unit)", descriptors, connections.Limit, options.MaxViewers);
+        }
 
         ListenOptions? http = null, webSocket = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Idle or half-done connections cost a socket each and block nobody (Kestrel is async);
-            // this only bounds how long an unfinished request or handshake may hold one.
-            kestrel.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
+            // Idle or half-done connections cost a socket each and block nobody (Kestrel is async); these
+            // bound how long one that sends nothing, or an unfinished request or handshake, may hold it.
+            kestrel.Limits.KeepAliveTimeout = IdleTimeout;
+            kestrel.Limits.RequestHeadersTimeout = IdleTimeout;
             http = Listen(kestrel, options.Bind, options.HttpPort);
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
+            http.Use(connections.Guard);
+            webSocket.Use(connections.Guard);
             webSocket.Use(next => connection =>
             {
                 // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is
@@ -68,11 +82,19 @@ public sealed class WebServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
+        var video = new WebSocketEndpoint(broadcaster, new OriginPolicy(options.AllowedOrigins), logger, TimeProvider.System);
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
         // Pings keep NAT and proxy mappings open, and a peer that answers none is dropped even when
         // no video flows (a viewer receiving video that stops reading is closed by its outbox first).
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(15) });
         app.Use((context, next) =>
-            context.Connection.LocalPort == server.WebSocketPort ? WebSocketEndpoint.HandleAsync(context, broadcaster) : next(context));
+            context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
         HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options), assets, () => server.WebSocketPort);
 

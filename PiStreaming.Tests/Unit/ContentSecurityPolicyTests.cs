@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using PiStreaming.Web;
+
+namespace PiStreaming.Tests.Unit;
+
+public class ContentSecurityPolicyTests
+{
+    private const string Page = "<style>body{}</style><script src=\"jsmpg.js\"></script><script>go();</script>";
+
+    private static string Hash(string text) => $"'sha256-{Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))}'";
+
+    [Test]
+    public void Allows_the_pages_own_inline_blocks_by_hash_and_nothing_else()
+    {
+        var policy = ContentSecurityPolicy.For(Page, "ws://camera.local:8084", []);
+        Assert.That(policy, Is.EqualTo(
+            $"default-src 'none'; script-src 'self' {Hash("go();")}; style-src {Hash("body{}")}; connect-src ws://camera.local:8084; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"));
+    }
+
+    [Test]
+    public void Allowed_origins_may_embed_the_page() =>
+        Assert.That(ContentSecurityPolicy.For(Page, "ws://c:1", ["http://dash.local:8123"]), Does.EndWith("frame-ancestors 'self' http://dash.local:8123"));
+
+    [Test]
+    public void Star_lets_any_page_embed_it() => Assert.That(ContentSecurityPolicy.For(Page, "ws://c:1", ["*"]), Does.EndWith("frame-ancestors *"));
+}
