@@ -48,6 +48,8 @@ catch (FileNotFoundException e)
     return Fail(e.Message);
 }
 
+// As well-kept servers do: every descriptor the system grants is one more connection the server can hold.
+DescriptorLimit.RaiseSoftToHard();
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal();

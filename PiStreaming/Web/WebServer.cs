@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
@@ -54,6 +57,10 @@ internal sealed class WebServer : IAsyncDisposable
                 + "raise it (ulimit -n, or LimitNOFILE= in a systemd unit)", descriptors, connections.Limit, options.MaxViewers);
         }
 
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services => new LimitedConnectionListener.Factory(
+            new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>()),
+            connections));
+
         ListenOptions? http = null, webSocket = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -64,8 +71,8 @@ internal sealed class WebServer : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = IdleTimeout;
             http = Listen(kestrel, options.Bind, options.HttpPort);
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
-            http.Use(connections.Guard);
-            webSocket.Use(connections.Guard);
+            http.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
+            webSocket.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
             webSocket.Use(next => connection =>
             {
                 // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is
