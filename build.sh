@@ -90,7 +90,7 @@ case "$command" in
   bench)
     ensure_packages ffmpeg:ffmpeg chromium:chromium
     build
-    exec dotnet "$ROOT/PiStreaming.Tests/Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
+    exec dotnet "$ROOT/PiStreaming.Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
     ;;
   *)
     echo "usage: ./build.sh run [server options] | test | bench [latency|load] | build" >&2
