@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,9 @@ namespace PiStreaming.Processes;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    // Every child not yet disposed, for exiting at once without leaving one behind.
+    private static readonly ConcurrentDictionary<ChildProcess, byte> Running = new();
+
     private readonly Process process;
     private readonly Task stderrPump;
     private readonly ILogger logger;
@@ -21,6 +25,7 @@ public sealed class ChildProcess : IAsyncDisposable
         Name = name;
         this.logger = logger;
         stderrPump = PumpStandardErrorAsync();
+        Running.TryAdd(this, 0);
     }
 
     /// <summary>The program, as it was asked for (not the setsid that starts it).</summary>
@@ -99,6 +104,15 @@ public sealed class ChildProcess : IAsyncDisposable
         await stderrPump;
     }
 
+    /// <summary>Kills every child still running, each with its tree: for exiting without the orderly stop.</summary>
+    public static void KillAll()
+    {
+        foreach (var child in Running.Keys)
+        {
+            child.Kill();
+        }
+    }
+
     public void Kill()
     {
         try
@@ -116,6 +130,7 @@ public sealed class ChildProcess : IAsyncDisposable
         Kill();
         await process.WaitForExitAsync(CancellationToken.None);
         await stderrPump;
+        Running.TryRemove(this, out _);
         process.Dispose();
     }
 

@@ -10,7 +10,7 @@ namespace PiStreaming.Sources;
 /// after a backoff, for ever: the frames simply pause, so the encoder and the viewers carry on and
 /// video resumes when the camera comes back.
 /// </summary>
-public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFrameSource> logger) : IFrameSource
+public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time, ILogger<ProcessFrameSource> logger) : IFrameSource
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
@@ -19,16 +19,12 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
     private static readonly TimeSpan FirstFrameTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(5);
 
-    // A terminal's Ctrl+C reaches the camera tool as well as the server, and the tool may stop first:
-    // wait this long (part of the retry delay) before calling it a failure, so a stop request wins quietly.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
-
     public string Name => command.Name;
     public bool FlipsFrames => command.FlipsFrames;
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new RetryBackoff();
+        var backoff = new RetryBackoff(time);
         var everDelivered = false;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -44,7 +40,7 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                 {
                     // Killing the program is what ends a pending read on its stdout.
                     using var stop = cancellationToken.Register(process.Kill);
-                    using var silence = new CancellationTokenSource(FirstFrameTimeout);
+                    using var silence = new CancellationTokenSource(FirstFrameTimeout, time);
                     using var stall = silence.Token.Register(process.Kill);
                     var reader = new FrameReader(process.StandardOutput, command.Layout);
                     while (await ReadOrStopAsync(reader, cancellationToken) is { } frame)
@@ -52,7 +48,7 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                         silence.CancelAfter(StallTimeout);
                         if (reader.FramesRead == 1)
                         {
-                            backoff.Reset();
+                            backoff.Working();
                             logger.LogInformation("{Source}: {What} ({Layout})", Name, everDelivered ? "video resumed" : "receiving frames", command.Layout);
                             everDelivered = true;
                         }
@@ -70,14 +66,7 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                 }
             }
 
-            var delay = backoff.Next();
-            if (!await DelayAsync(StopGrace, cancellationToken))
-            {
-                yield break;
-            }
-
-            logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds);
-            if (!await DelayAsync(delay - StopGrace, cancellationToken))
+            if (!await backoff.WaitAfterFailureAsync(delay => logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds), cancellationToken))
             {
                 yield break;
             }
@@ -136,18 +125,5 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
         var torn = reader.TornFrameBytes > 0 ? $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)" : "";
         var when = reader.FramesRead > 0 ? $"stopped after {reader.FramesRead} frames" : "delivered no frames";
         return $"{Name} {when}: {how}{lastWords}{torn}. {command.WhenStopped}";
-    }
-
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
