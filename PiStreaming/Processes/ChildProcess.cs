@@ -84,7 +84,12 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(process, fileName, logger);
     }
 
-    public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
+    /// <summary>Waits until the program has exited and its stderr has ended, so <see cref="LastErrorLine"/> is its last word.</summary>
+    public async Task WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await process.WaitForExitAsync(cancellationToken);
+        await stderrPump.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Waits up to <paramref name="timeout"/> for the program to end by itself, then kills its tree.</summary>
     public async Task StopAsync(TimeSpan timeout)
