@@ -29,32 +29,40 @@ public class StopTests
         await StopWithinASecondAsync(server, signal, "stdin silent");
     }
 
-    [Test]
-    public async Task Ctrl_c_with_a_camera_tool_that_hangs_exits_0_within_a_second()
+    /// <param name="leavesAProcessBehind">the tool first starts a process outside its tree that keeps its stdout and stderr open.</param>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Ctrl_c_with_a_camera_tool_that_hangs_exits_0_within_a_second(bool leavesAProcessBehind)
     {
         using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, RpicamArguments, install: false);
-        camera.InstallHanging(frames: 12);
+        camera.InstallHanging(frames: 12, leaveBehind: leavesAProcessBehind);
         using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment);
         await server.WaitForLogAsync("fake rpicam-vid: hanging", Patience);
 
-        await StopWithinASecondAsync(server, ServerProcess.SIGINT, "camera hung");
+        await StopWithinASecondAsync(server, ServerProcess.SIGINT, $"camera hung{(leavesAProcessBehind ? ", a process left behind holding its output" : "")}");
     }
 
-    [Test]
-    public async Task Ctrl_c_with_an_encoder_that_takes_no_frames_exits_0_within_a_second()
+    /// <param name="leavesAProcessBehind">the encoder first starts a process outside its tree that keeps its output open.</param>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Ctrl_c_with_an_encoder_that_takes_no_frames_exits_0_within_a_second(bool leavesAProcessBehind)
     {
         // Runs but never reads its input: the next frame waits in a full pipe.
-        using var ffmpeg = FakeFfmpeg.Script("echo 'fake ffmpeg: hanging' >&2\nexec sleep 600");
+        using var ffmpeg = FakeFfmpeg.Script(fake => $"""
+            {(leavesAProcessBehind ? LeftBehind.Script(fake.LeftBehindPidFile) : "")}
+            echo 'fake ffmpeg: hanging' >&2
+            exec sleep 600
+            """);
         using var server = ServerProcess.Start(ServerProcess.Loopback, ffmpeg.Environment);
         await server.WaitForLogAsync("fake ffmpeg: hanging", Patience);
 
-        await StopWithinASecondAsync(server, ServerProcess.SIGINT, "encoder stuck");
+        await StopWithinASecondAsync(server, ServerProcess.SIGINT, $"encoder stuck{(leavesAProcessBehind ? ", a process left behind holding its output" : "")}");
     }
 
     [Test]
     public async Task An_encoder_that_always_fails_is_restarted_after_1_2_4_s_with_one_line_per_failure_and_ctrl_c_still_stops_it()
     {
-        using var ffmpeg = FakeFfmpeg.Script("echo \"fake ffmpeg: Unknown encoder 'mpeg1video'\" >&2\nexit 1");
+        using var ffmpeg = FakeFfmpeg.Script(_ => "echo \"fake ffmpeg: Unknown encoder 'mpeg1video'\" >&2\nexit 1");
         using var server = ServerProcess.Start(ServerProcess.Loopback, ffmpeg.Environment);
         await server.WaitForLogAsync("restarting in 4 s", Patience);
 

@@ -15,15 +15,18 @@ public sealed class FakeFfmpeg : IDisposable
 
     public string Path => System.IO.Path.Combine(directory.FullName, "ffmpeg");
 
+    /// <summary>For a script that leaves a process behind: <c>LeftBehind.Script(fake.LeftBehindPidFile)</c>.</summary>
+    public string LeftBehindPidFile => System.IO.Path.Combine(directory.FullName, "left-behind.pid");
+
     /// <summary>PATH with this directory first, for the server process.</summary>
     public IDictionary<string, string?> Environment =>
         new Dictionary<string, string?> { ["PATH"] = directory.FullName + System.IO.Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH") };
 
-    /// <summary>An ffmpeg that runs <paramref name="script"/> (sh) instead of encoding.</summary>
-    public static FakeFfmpeg Script(string script)
+    /// <summary>An ffmpeg that runs the script <paramref name="script"/> makes (sh) instead of encoding.</summary>
+    public static FakeFfmpeg Script(Func<FakeFfmpeg, string> script)
     {
         var fake = new FakeFfmpeg(Directory.CreateTempSubdirectory("pistreaming-fake-ffmpeg-"));
-        File.WriteAllText(fake.Path, "#!/bin/sh\n# Stand-in for ffmpeg, written by a PiStreaming test.\n" + script.ReplaceLineEndings("\n") + "\n");
+        File.WriteAllText(fake.Path, "#!/bin/sh\n# Stand-in for ffmpeg, written by a PiStreaming test.\n" + script(fake).ReplaceLineEndings("\n") + "\n");
         File.SetUnixFileMode(fake.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return fake;
     }
@@ -41,5 +44,9 @@ public sealed class FakeFfmpeg : IDisposable
     /// <summary>Takes the program away, like an uninstall while the server runs.</summary>
     public void Remove() => File.Delete(Path);
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose()
+    {
+        LeftBehind.Kill(LeftBehindPidFile);
+        directory.Delete(recursive: true);
+    }
 }

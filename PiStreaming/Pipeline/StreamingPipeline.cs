@@ -41,25 +41,23 @@ public sealed class StreamingPipeline(IFrameSource source, EncoderSettings setti
         var publishing = PublishAsync(encoder, backoff);
         try
         {
-            var sourceEnded = await FeedAsync(frames, encoder, cancellationToken);
-            if (sourceEnded)
+            if (await FeedAsync(frames, encoder, cancellationToken))
             {
                 // Let ffmpeg encode what it holds: the last frames of a finished stream are part of it.
                 await encoder.CompleteAsync(EncoderExitTimeout);
             }
-            else
-            {
-                encoder.Kill();
-            }
 
-            await publishing;
             return null;
         }
         catch (EncoderFailedException e)
         {
+            return e.Message;
+        }
+        finally
+        {
+            // On a stop there is nothing to wait for: its last pictures would reach no one.
             encoder.Kill();
             await publishing;
-            return e.Message;
         }
     }
 

@@ -38,12 +38,14 @@ public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time,
             {
                 await using (process)
                 {
-                    // Killing the program is what ends a pending read on its stdout.
+                    // A stop or a stall kills the program and ends the pending read on its stdout (which a
+                    // process it left behind may still hold open).
                     using var stop = cancellationToken.Register(process.Kill);
                     using var silence = new CancellationTokenSource(FirstFrameTimeout, time);
                     using var stall = silence.Token.Register(process.Kill);
+                    using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
                     var reader = new FrameReader(process.StandardOutput, command.Layout);
-                    while (await ReadOrStopAsync(reader, cancellationToken) is { } frame)
+                    while (await ReadOrStopAsync(reader, reading.Token) is { } frame)
                     {
                         silence.CancelAfter(StallTimeout);
                         if (reader.FramesRead == 1)
@@ -62,7 +64,7 @@ public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time,
                     }
 
                     var stalledFor = silence.IsCancellationRequested ? (reader.FramesRead == 0 ? FirstFrameTimeout : StallTimeout) : (TimeSpan?)null;
-                    problem = await DescribeStopAsync(process, reader, stalledFor);
+                    problem = await DescribeStopAsync(process, reader, stalledFor, cancellationToken);
                 }
             }
 
@@ -112,10 +114,10 @@ public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time,
     }
 
     /// <param name="stalledFor">set when the program was killed for sending nothing for that long.</param>
-    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor)
+    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor, CancellationToken cancellationToken)
     {
-        // Its stdout has ended: let it exit (or kill it) so that its exit code and last words are known.
-        await process.StopAsync(ExitWait);
+        // Its stdout has ended: let it exit (or kill it, at once on a stop) so that its exit code and last words are known.
+        await process.StopAsync(ExitWait, cancellationToken);
 
         var program = Path.GetFileName(process.Name);
         var how = stalledFor is { } silence
