@@ -23,10 +23,8 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 
     private FfmpegEncoder(ChildProcess process) => this.process = process;
 
-    public bool HasExited => process.HasExited;
-
     /// <summary>Why ffmpeg stopped, from its exit code and last stderr line.</summary>
-    public string FailureDescription =>
+    private string FailureDescription =>
         process.HasExited
             ? $"ffmpeg exited with code {process.ExitCode}{(process.LastErrorLine.Length > 0 ? ": " + process.LastErrorLine : "")}"
             : "ffmpeg stopped producing output";
