@@ -8,8 +8,6 @@ using PiStreaming.Processes;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
-const int UsageError = 2;
-
 var parsed = ServerCommandLine.Create().Parse(args);
 if (parsed.Errors.Count > 0)
 {
@@ -53,6 +51,7 @@ DescriptorLimit.RaiseSoftToHard();
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal();
+using var deadline = new StopDeadline(loggers, TimeProvider.System);
 await using var source = FrameSourceFactory.Create(options, loggers, ffmpeg);
 if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
 {
@@ -69,6 +68,7 @@ catch (IOException e)
     return Fail($"{e.Message.TrimEnd('.')} (choose other ports with --http-port and --ws-port)");
 }
 
+ExitStatus status;
 await using (server)
 {
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
@@ -79,14 +79,19 @@ await using (server)
     log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
+    // A requested stop, or the source's end (a piped stream is complete), is a success.
+    status = !shutdown.Requested.IsCompleted && server.Failure is { } failure ? ExitStatus.Failed(failure) : ExitStatus.Stopped;
+    deadline.Start(status);
     await server.StopAsync();
 }
 
-log.LogInformation("stopped");
-return 0;
-
-static int Fail(string message)
+if (status.Error is null)
 {
-    Console.Error.WriteLine($"error: {message}");
-    return UsageError;
+    log.LogInformation("stopped");
 }
+
+deadline.Dispose();
+loggers.Dispose(); // the log is complete before the error line
+return status.Report();
+
+static int Fail(string message) => ExitStatus.UsageError(message).Report();

@@ -4,12 +4,10 @@ namespace PiStreaming;
 
 /// <summary>
 /// Ctrl+C (SIGINT) or SIGTERM asks for an orderly stop; a second one exits at once, for when the
-/// orderly stop is not fast enough for the person at the keyboard.
+/// orderly stop is not fast enough for the person at the keyboard (helper programs are killed first).
 /// </summary>
 public sealed class ShutdownSignal : IDisposable
 {
-    public const int ImmediateExitCode = 130;
-
     // Tools like `timeout` send their signal to the process and then to its whole group: one request.
     private static readonly TimeSpan SameRequest = TimeSpan.FromMilliseconds(100);
 
@@ -43,7 +41,8 @@ public sealed class ShutdownSignal : IDisposable
         else if (System.Diagnostics.Stopwatch.GetElapsedTime(firstSignalTimestamp) > SameRequest)
         {
             Console.Error.WriteLine("second stop signal: exiting now");
-            Environment.Exit(ImmediateExitCode);
+            Processes.ChildProcess.KillAll();
+            Environment.Exit(ExitStatus.ImmediateExitCode);
         }
     }
 }

@@ -42,8 +42,11 @@ public sealed class StreamingServer : IAsyncDisposable
     /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
     public long SkippedPictures => broadcaster.TotalSkippedPictures;
 
-    /// <summary>Completes when the source has no more frames (or the pipeline failed).</summary>
+    /// <summary>Completes when the source has no more frames, or faults when the pipeline fails.</summary>
     public Task Completion { get; private set; }
+
+    /// <summary>Why the pipeline failed (a failure the server cannot recover from), once it has; otherwise null.</summary>
+    public string? Failure => Completion.Exception?.InnerException is { } e ? Describe(e) : null;
 
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static async Task<StreamingServer> StartAsync(
@@ -55,28 +58,20 @@ public sealed class StreamingServer : IAsyncDisposable
             options.CodedFrameRate.Value, activity, TimeProvider.System);
         var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
 
-        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, loggers.CreateLogger<StreamingPipeline>());
+        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, TimeProvider.System,
+            loggers.CreateLogger<StreamingPipeline>());
         var server = new StreamingServer(source, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
         server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
         server.summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, server.stopping.Token);
         return server;
     }
 
+    /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
     public async Task StopAsync()
     {
         logger.LogInformation("stopping camera and encoder");
         await stopping.CancelAsync();
-        try
-        {
-            await Completion;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e) when (e is Processes.ChildProcessException or IOException)
-        {
-            logger.LogError("pipeline failed: {Reason}", e.Message);
-        }
+        await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         await summaries;
         logger.LogInformation("closing {Count} viewer connections", broadcaster.ViewerCount);
@@ -86,6 +81,13 @@ public sealed class StreamingServer : IAsyncDisposable
         using var webTimeout = new CancellationTokenSource(WebStopTimeout);
         await web.StopAsync(webTimeout.Token);
     }
+
+    private string Describe(Exception e) => e switch
+    {
+        Processes.ChildProcessException => $"encoder failed: {e.Message}",
+        IOException => $"{source.Name} failed: {e.Message}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 
     public async ValueTask DisposeAsync()
     {

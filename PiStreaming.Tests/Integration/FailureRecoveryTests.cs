@@ -15,7 +15,7 @@ public class FailureRecoveryTests
     private const string RpicamArguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
 
     [Test]
-    public async Task Killed_encoder_is_restarted_within_a_second_and_viewers_resume_at_an_I_picture()
+    public async Task Killed_encoder_is_restarted_after_its_1_s_delay_and_viewers_resume_at_an_I_picture()
     {
         using var server = ServerProcess.Start(ServerProcess.Loopback);
         using var viewer = await ConnectAsync(server);
@@ -24,21 +24,22 @@ public class FailureRecoveryTests
         var encoder = server.ChildWhoseCommandLineContains("mpeg1video");
 
         ServerProcess.SignalProcess(encoder, ServerProcess.SIGKILL);
-        var after = await viewer.ReceiveForAsync(TimeSpan.FromSeconds(4));
+        var after = await viewer.ReceiveForAsync(TimeSpan.FromSeconds(5));
 
         var resumed = IndexAfterLongestPause(after);
         var outage = after[resumed].At - (resumed > 0 ? after[resumed - 1].At : TimeSpan.Zero);
         TestContext.Out.WriteLine($"encoder killed: video paused {outage.TotalMilliseconds:0} ms; first new picture {after[resumed].At.TotalMilliseconds:0} ms after the kill");
-        Assert.That(after[resumed].At, Is.LessThan(TimeSpan.FromSeconds(1.5)), "restarted within a second (plus its first pictures)");
+        Assert.That(outage, Is.GreaterThan(TimeSpan.FromSeconds(0.9)), "the first restart waits its 1 s");
+        Assert.That(after[resumed].At, Is.LessThan(TimeSpan.FromSeconds(2.5)), "restarted after 1 s (plus its first pictures; slack for a busy machine)");
         // In low-latency mode a picture's start code went out at the end of the message before it.
         var first = EncodedPicture.Parse(new byte[] { 0, 0, 1, 0 }.Concat(after[resumed].Data).ToArray());
         Assert.That(first.Type, Is.EqualTo(PictureType.I), "the new encoder starts with an I picture");
         // Old encoder, then new: what the viewer got since it joined decodes as one stream.
         await AssertDecodesAsync([.. before.Skip(1), .. after.Select(m => m.Data)], minimumPictures: 24 + 40);
 
-        Assert.That(after[^1].At, Is.GreaterThan(TimeSpan.FromSeconds(3.5)), "the viewer stayed connected and kept receiving");
+        Assert.That(after[^1].At, Is.GreaterThan(TimeSpan.FromSeconds(4.5)), "the viewer stayed connected and kept receiving");
         Assert.That(server.ChildWhoseCommandLineContains("mpeg1video"), Is.Not.EqualTo(encoder), "a new encoder runs");
-        Assert.That(server.StandardError, Does.Contain("encoder failed").And.Contain("restarted it"));
+        Assert.That(server.StandardError, Does.Contain("encoder failed: ffmpeg exited with code 137; restarting in 1 s"));
     }
 
     [Test]

@@ -64,6 +64,8 @@ public class ProcessTests
         await silent.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
             "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         await Task.Delay(500);
+        var children = server.ChildPids();
+        Assert.That(children, Is.Not.Empty, "ffmpeg should be running");
 
         server.Signal(ServerProcess.SIGINT);
         await Task.Delay(250);
@@ -71,6 +73,7 @@ public class ProcessTests
 
         Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(130), server.StandardError);
         Assert.That(server.StandardError, Does.Contain("second stop signal"));
+        Assert.That(children.Where(ServerProcess.IsAlive), Is.Empty, "ffmpeg is killed before the immediate exit");
     }
 
     [Test]

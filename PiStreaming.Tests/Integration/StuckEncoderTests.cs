@@ -26,7 +26,7 @@ public class StuckEncoderTests
             var broadcaster = new Broadcaster(JsmpHeader.Create(format), LatencyMode.Low, options.MaxViewers, options.SlowViewers, 24,
                 new ViewerActivityLog(NullLogger.Instance, TimeProvider.System), TimeProvider.System);
             var logger = new ListLogger<StreamingPipeline>();
-            var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, logger);
+            var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, TimeProvider.System, logger);
 
             using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
             await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));

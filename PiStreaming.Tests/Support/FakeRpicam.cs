@@ -76,14 +76,19 @@ public sealed class FakeRpicam : IDisposable
             """);
     }
 
+    /// <summary>Where a camera tool installed with <c>leaveBehind</c> notes the process it left behind.</summary>
+    public string LeftBehindPidFile => Path.Combine(Directory, "left-behind.pid");
+
     /// <summary>Puts (or replaces) a camera tool that sends <paramref name="frames"/> frames and then hangs without exiting.</summary>
-    public void InstallHanging(int frames, string programName = "rpicam-vid")
+    /// <param name="leaveBehind">first start a process outside its tree that holds its stdout and stderr (see <see cref="LeftBehind"/>).</param>
+    public void InstallHanging(int frames, string programName = "rpicam-vid", bool leaveBehind = false)
     {
         var rate = framesPerSecond.ToString(CultureInfo.InvariantCulture);
         Install(programName, $"""
             #!/bin/sh
             ffmpeg -v error -nostdin -re -stream_loop -1 -f rawvideo -video_size {stride}x{format.Height} -pix_fmt yuv420p \
               -framerate {rate} -i '{FramesFile}' -frames:v {frames} -c:v copy -f rawvideo -flush_packets 1 pipe:1
+            {(leaveBehind ? LeftBehind.Script(LeftBehindPidFile) : "")}
             echo "fake {programName}: hanging" >&2
             exec sleep 600
             """);
@@ -97,7 +102,11 @@ public sealed class FakeRpicam : IDisposable
             exit {exitCode}
             """);
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose()
+    {
+        LeftBehind.Kill(LeftBehindPidFile);
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
 
     // Written beside and renamed into place, so the server never runs a half-written script.
     private void Install(string programName, string script)

@@ -1,17 +1,67 @@
-using PiStreaming.Sources;
+using Microsoft.Extensions.Time.Testing;
+using PiStreaming.Processes;
 
 namespace PiStreaming.Tests.Unit;
 
 public class RetryBackoffTests
 {
     [Test]
-    public void Doubles_from_one_second_up_to_ten_and_starts_over_after_a_reset()
+    public void Doubles_from_one_second_up_to_ten()
     {
-        var backoff = new RetryBackoff();
-        var delays = Enumerable.Range(0, 6).Select(_ => backoff.Next().TotalSeconds).ToList();
-        Assert.That(delays, Is.EqualTo(new[] { 1.0, 2, 4, 8, 10, 10 }));
+        var backoff = new RetryBackoff(new FakeTimeProvider());
 
-        backoff.Reset();
-        Assert.That(backoff.Next(), Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(Delays(backoff, 6), Is.EqualTo(new[] { 1.0, 2, 4, 8, 10, 10 }));
     }
+
+    [Test]
+    public void Starts_over_only_after_a_minute_of_health()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new RetryBackoff(time);
+        Delays(backoff, 5);
+
+        backoff.Working();
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.That(backoff.Next(), Is.EqualTo(TimeSpan.FromSeconds(10)), "59 s of health is not enough");
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.That(backoff.Next(), Is.EqualTo(TimeSpan.FromSeconds(10)), "time between failures without health does not count");
+
+        backoff.Working();
+        time.Advance(TimeSpan.FromSeconds(30));
+        backoff.Working(); // still the same healthy stretch
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.That(Delays(backoff, 3), Is.EqualTo(new[] { 1.0, 2, 4 }), "a minute of health starts the sequence over");
+    }
+
+    [Test]
+    public async Task Waiting_after_a_failure_reports_the_delay_then_waits_it_out_on_the_injected_clock()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new RetryBackoff(time);
+        var reported = new List<TimeSpan>();
+
+        var waiting = backoff.WaitAfterFailureAsync(reported.Add, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.That(reported, Is.EqualTo(new[] { TimeSpan.FromSeconds(1) }));
+        Assert.That(waiting.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromMilliseconds(700));
+        Assert.That(await waiting.WaitAsync(TimeSpan.FromSeconds(5)), Is.True);
+    }
+
+    [Test]
+    public async Task A_stop_during_the_wait_ends_it_at_once_and_quietly_when_it_comes_first()
+    {
+        var backoff = new RetryBackoff(new FakeTimeProvider());
+        var reported = new List<TimeSpan>();
+        using var stop = new CancellationTokenSource();
+
+        var waiting = backoff.WaitAfterFailureAsync(reported.Add, stop.Token);
+        await stop.CancelAsync();
+
+        Assert.That(await waiting.WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+        Assert.That(reported, Is.Empty, "a stop that came with the failure is not reported as one");
+    }
+
+    private static List<double> Delays(RetryBackoff backoff, int count) => Enumerable.Range(0, count).Select(_ => backoff.Next().TotalSeconds).ToList();
 }

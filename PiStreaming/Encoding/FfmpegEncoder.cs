@@ -14,14 +14,17 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     /// <summary>What to tell a user whose machine has no ffmpeg.</summary>
     public const string MissingMessage = "ffmpeg not found on PATH; install it with: sudo apt install ffmpeg";
 
+    // Once ffmpeg has exited or been killed its output ends at once, unless a process it left behind
+    // still holds it: reading is then given up after this long.
+    private static readonly TimeSpan OutputDrain = TimeSpan.FromMilliseconds(200);
+
     private readonly ChildProcess process;
+    private readonly CancellationTokenSource outputAbandoned = new();
 
     private FfmpegEncoder(ChildProcess process) => this.process = process;
 
-    public bool HasExited => process.HasExited;
-
     /// <summary>Why ffmpeg stopped, from its exit code and last stderr line.</summary>
-    public string FailureDescription =>
+    private string FailureDescription =>
         process.HasExited
             ? $"ffmpeg exited with code {process.ExitCode}{(process.LastErrorLine.Length > 0 ? ": " + process.LastErrorLine : "")}"
             : "ffmpeg stopped producing output";
@@ -51,15 +54,20 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         }
     }
 
-    /// <summary>Encoded pictures as ffmpeg writes them, until its output ends.</summary>
+    /// <summary>Encoded pictures as ffmpeg writes them, until its output ends (or is given up after it stopped).</summary>
     public async IAsyncEnumerable<EncodedPicture> ReadPicturesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, outputAbandoned.Token);
         var reader = PipeReader.Create(process.StandardOutput, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                if (await ReadOrAbandonAsync(reader, reading.Token) is not { } result)
+                {
+                    yield break;
+                }
+
                 var buffer = result.Buffer;
                 while (MultipartPacketParser.TryReadPacket(ref buffer, out var packet))
                 {
@@ -79,6 +87,18 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         }
     }
 
+    private async Task<ReadResult?> ReadOrAbandonAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (outputAbandoned.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Ends ffmpeg's input so it writes what it holds and exits; kills it after <paramref name="timeout"/>.</summary>
     public async Task CompleteAsync(TimeSpan timeout)
     {
@@ -92,12 +112,21 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         }
 
         await process.StopAsync(timeout);
+        outputAbandoned.CancelAfter(OutputDrain);
     }
 
-    /// <summary>Kills ffmpeg at once (it is stuck or its output is unusable).</summary>
-    public void Kill() => process.Kill();
+    /// <summary>Kills ffmpeg at once (stopping, or it is stuck, failed, or its output is unusable).</summary>
+    public void Kill()
+    {
+        process.Kill();
+        outputAbandoned.CancelAfter(OutputDrain);
+    }
 
-    public ValueTask DisposeAsync() => process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await process.DisposeAsync();
+        outputAbandoned.Dispose();
+    }
 
     private async Task<string> DescribeExitAsync()
     {

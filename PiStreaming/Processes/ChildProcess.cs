@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,19 @@ namespace PiStreaming.Processes;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    // Every child not yet disposed, for exiting at once without leaving one behind.
+    private static readonly ConcurrentDictionary<ChildProcess, byte> Running = new();
+
+    // After the program has exited, its stderr normally ends at once; a process it left behind (outside
+    // its tree) may hold it open for ever, so the pump is given this long and then abandoned.
+    private static readonly TimeSpan StandardErrorDrain = TimeSpan.FromMilliseconds(200);
+
     private readonly Process process;
+    private readonly CancellationTokenSource abandonStandardError = new();
     private readonly Task stderrPump;
     private readonly ILogger logger;
     private volatile string lastErrorLine = "";
+    private int standardErrorEnding;
 
     private ChildProcess(Process process, string name, ILogger logger)
     {
@@ -21,6 +31,7 @@ public sealed class ChildProcess : IAsyncDisposable
         Name = name;
         this.logger = logger;
         stderrPump = PumpStandardErrorAsync();
+        Running.TryAdd(this, 0);
     }
 
     /// <summary>The program, as it was asked for (not the setsid that starts it).</summary>
@@ -79,12 +90,21 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(process, fileName, logger);
     }
 
-    public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
-
-    /// <summary>Waits up to <paramref name="timeout"/> for the program to end by itself, then kills its tree.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    /// <summary>Waits until the program has exited and its stderr has ended, so <see cref="LastErrorLine"/> is its last word.</summary>
+    public async Task WaitForExitAsync(CancellationToken cancellationToken)
     {
-        using var wait = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellationToken);
+        await stderrPump.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (or until <paramref name="cancellationToken"/> fires) for the
+    /// program to end by itself, then kills its tree.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
         try
         {
             await process.WaitForExitAsync(wait.Token);
@@ -96,7 +116,16 @@ public sealed class ChildProcess : IAsyncDisposable
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        await stderrPump;
+        await EndStandardErrorAsync();
+    }
+
+    /// <summary>Kills every child still running, each with its tree: for exiting without the orderly stop.</summary>
+    public static void KillAll()
+    {
+        foreach (var child in Running.Keys)
+        {
+            child.Kill();
+        }
     }
 
     public void Kill()
@@ -109,20 +138,46 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             // Already exited.
         }
+
+        EndStandardError();
     }
 
     public async ValueTask DisposeAsync()
     {
         Kill();
         await process.WaitForExitAsync(CancellationToken.None);
-        await stderrPump;
+        await EndStandardErrorAsync();
+        Running.TryRemove(this, out _);
         process.Dispose();
+        abandonStandardError.Dispose();
+    }
+
+    private async Task EndStandardErrorAsync()
+    {
+        EndStandardError();
+        await stderrPump;
+    }
+
+    // Gives the stderr pump its last moment to read what the program said, unless already given.
+    private void EndStandardError()
+    {
+        if (Interlocked.Exchange(ref standardErrorEnding, 1) == 0)
+        {
+            try
+            {
+                abandonStandardError.CancelAfter(StandardErrorDrain);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile (KillAll racing the orderly stop): the pump has ended.
+            }
+        }
     }
 
     private async Task PumpStandardErrorAsync()
     {
         var reader = process.StandardError;
-        while (await reader.ReadLineAsync() is { } line)
+        while (await ReadLineOrNullAsync(reader) is { } line)
         {
             if (line.Length == 0)
             {
@@ -131,6 +186,18 @@ public sealed class ChildProcess : IAsyncDisposable
 
             lastErrorLine = line;
             logger.LogInformation("{Program}: {Line}", Path.GetFileName(Name), line);
+        }
+    }
+
+    private async Task<string?> ReadLineOrNullAsync(StreamReader reader)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(abandonStandardError.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 }

@@ -15,7 +15,7 @@ public static class FrameSourceFactory
         return spec.Kind switch
         {
             SourceKind.TestPattern => new TestPatternSource(format, options.FrameRate),
-            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), Console.OpenStandardInput(),
+            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), StandardInput.Open(),
                 loggers.CreateLogger<StreamFrameSource>()),
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
@@ -29,5 +29,5 @@ public static class FrameSourceFactory
         stride is { } bytes ? new FrameLayout(format, bytes) : FrameLayout.Unpadded(format);
 
     private static ProcessFrameSource FromProcess(CameraCommand command, ILoggerFactory loggers) =>
-        new(command, loggers.CreateLogger<ProcessFrameSource>());
+        new(command, TimeProvider.System, loggers.CreateLogger<ProcessFrameSource>());
 }

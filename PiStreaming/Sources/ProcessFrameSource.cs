@@ -10,7 +10,7 @@ namespace PiStreaming.Sources;
 /// after a backoff, for ever: the frames simply pause, so the encoder and the viewers carry on and
 /// video resumes when the camera comes back.
 /// </summary>
-public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFrameSource> logger) : IFrameSource
+public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time, ILogger<ProcessFrameSource> logger) : IFrameSource
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
@@ -19,16 +19,12 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
     private static readonly TimeSpan FirstFrameTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(5);
 
-    // A terminal's Ctrl+C reaches the camera tool as well as the server, and the tool may stop first:
-    // wait this long (part of the retry delay) before calling it a failure, so a stop request wins quietly.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
-
     public string Name => command.Name;
     public bool FlipsFrames => command.FlipsFrames;
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new RetryBackoff();
+        var backoff = new RetryBackoff(time);
         var everDelivered = false;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -42,17 +38,19 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
             {
                 await using (process)
                 {
-                    // Killing the program is what ends a pending read on its stdout.
+                    // A stop or a stall kills the program and ends the pending read on its stdout (which a
+                    // process it left behind may still hold open).
                     using var stop = cancellationToken.Register(process.Kill);
-                    using var silence = new CancellationTokenSource(FirstFrameTimeout);
+                    using var silence = new CancellationTokenSource(FirstFrameTimeout, time);
                     using var stall = silence.Token.Register(process.Kill);
+                    using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
                     var reader = new FrameReader(process.StandardOutput, command.Layout);
-                    while (await ReadOrStopAsync(reader, cancellationToken) is { } frame)
+                    while (await ReadOrStopAsync(reader, reading.Token) is { } frame)
                     {
                         silence.CancelAfter(StallTimeout);
                         if (reader.FramesRead == 1)
                         {
-                            backoff.Reset();
+                            backoff.Working();
                             logger.LogInformation("{Source}: {What} ({Layout})", Name, everDelivered ? "video resumed" : "receiving frames", command.Layout);
                             everDelivered = true;
                         }
@@ -66,18 +64,11 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
                     }
 
                     var stalledFor = silence.IsCancellationRequested ? (reader.FramesRead == 0 ? FirstFrameTimeout : StallTimeout) : (TimeSpan?)null;
-                    problem = await DescribeStopAsync(process, reader, stalledFor);
+                    problem = await DescribeStopAsync(process, reader, stalledFor, cancellationToken);
                 }
             }
 
-            var delay = backoff.Next();
-            if (!await DelayAsync(StopGrace, cancellationToken))
-            {
-                yield break;
-            }
-
-            logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds);
-            if (!await DelayAsync(delay - StopGrace, cancellationToken))
+            if (!await backoff.WaitAfterFailureAsync(delay => logger.LogError("{Problem}; retrying in {Seconds} s", problem, delay.TotalSeconds), cancellationToken))
             {
                 yield break;
             }
@@ -123,10 +114,10 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
     }
 
     /// <param name="stalledFor">set when the program was killed for sending nothing for that long.</param>
-    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor)
+    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor, CancellationToken cancellationToken)
     {
-        // Its stdout has ended: let it exit (or kill it) so that its exit code and last words are known.
-        await process.StopAsync(ExitWait);
+        // Its stdout has ended: let it exit (or kill it, at once on a stop) so that its exit code and last words are known.
+        await process.StopAsync(ExitWait, cancellationToken);
 
         var program = Path.GetFileName(process.Name);
         var how = stalledFor is { } silence
@@ -136,18 +127,5 @@ public sealed class ProcessFrameSource(CameraCommand command, ILogger<ProcessFra
         var torn = reader.TornFrameBytes > 0 ? $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)" : "";
         var when = reader.FramesRead > 0 ? $"stopped after {reader.FramesRead} frames" : "delivered no frames";
         return $"{Name} {when}: {how}{lastWords}{torn}. {command.WhenStopped}";
-    }
-
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
