@@ -4,6 +4,7 @@ using System.Globalization;
 using PiStreaming.Benchmarks.Load;
 using PiStreaming.Broadcasting;
 using PiStreaming.Sources;
+using PiStreaming.Web;
 
 namespace PiStreaming.Benchmarks;
 

@@ -21,14 +21,16 @@ public sealed class StreamingServer : IAsyncDisposable
 
     private readonly CancellationTokenSource stopping = new();
     private readonly IFrameSource source;
+    private readonly Audience audience;
     private readonly Broadcaster broadcaster;
     private readonly WebServer web;
     private readonly ILogger logger;
     private Task summaries = Task.CompletedTask;
 
-    private StreamingServer(IFrameSource source, Broadcaster broadcaster, WebServer web, Task pipeline, ILogger logger)
+    private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, WebServer web, Task pipeline, ILogger logger)
     {
         this.source = source;
+        this.audience = audience;
         this.broadcaster = broadcaster;
         this.web = web;
         this.logger = logger;
@@ -37,7 +39,7 @@ public sealed class StreamingServer : IAsyncDisposable
 
     public int HttpPort => web.HttpPort;
     public int WebSocketPort => web.WebSocketPort;
-    public int ViewerCount => broadcaster.ViewerCount;
+    public int ViewerCount => audience.Count;
 
     /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
     public long SkippedPictures => broadcaster.TotalSkippedPictures;
@@ -54,13 +56,13 @@ public sealed class StreamingServer : IAsyncDisposable
     {
         var format = new FrameFormat(options.Width, options.Height);
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), TimeProvider.System);
-        var broadcaster = new Broadcaster(JsmpHeader.Create(format), options.Latency, options.MaxViewers, options.SlowViewers,
-            options.CodedFrameRate.Value, activity, TimeProvider.System);
-        var web = await WebServer.StartAsync(options, assets, broadcaster, loggers, cancellationToken);
+        var audience = new Audience(options.MaxViewers, activity, TimeProvider.System);
+        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, TimeProvider.System);
+        var web = await WebServer.StartAsync(options, assets, audience, broadcaster, loggers, cancellationToken);
 
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, TimeProvider.System,
             loggers.CreateLogger<StreamingPipeline>());
-        var server = new StreamingServer(source, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
+        var server = new StreamingServer(source, audience, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
         server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
         server.summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, server.stopping.Token);
         return server;
@@ -74,8 +76,8 @@ public sealed class StreamingServer : IAsyncDisposable
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         await summaries;
-        logger.LogInformation("closing {Count} viewer connections", broadcaster.ViewerCount);
-        await broadcaster.CloseAllAsync(ViewerCloseTimeout);
+        logger.LogInformation("closing {Count} viewer connections", audience.Count);
+        await audience.CloseAllAsync(ViewerCloseTimeout);
 
         logger.LogInformation("stopping web server");
         using var webTimeout = new CancellationTokenSource(WebStopTimeout);

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
+using PiStreaming.Web;
 
 namespace PiStreaming.Tests.Integration;
 
@@ -24,7 +25,7 @@ public class ConnectionLimitsTests
         var refusedMessages = await refused.ReceiveMessagesAsync(10, Patience);
 
         Assert.That(refusedMessages, Is.Empty, "not even the header");
-        Assert.That(refused.CloseStatus, Is.EqualTo(Broadcaster.TryAgainLater));
+        Assert.That(refused.CloseStatus, Is.EqualTo(WebSocketEndpoint.TryAgainLater));
         Assert.That((int)refused.CloseStatus!, Is.EqualTo(1013));
         Assert.That(await first.ReceiveMessagesAsync(24, Patience), Has.Count.EqualTo(24), "the others are unaffected");
         Assert.That(await second.ReceiveMessagesAsync(24, Patience), Has.Count.EqualTo(24));

@@ -2,6 +2,7 @@ using PiStreaming.Broadcasting;
 using PiStreaming.Encoding;
 using PiStreaming.Sources;
 using PiStreaming.Tests.Support;
+using PiStreaming.Web;
 
 namespace PiStreaming.Tests.Integration;
 

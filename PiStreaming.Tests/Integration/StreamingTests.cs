@@ -4,6 +4,7 @@ using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Sources;
 using PiStreaming.Tests.Support;
+using PiStreaming.Web;
 
 namespace PiStreaming.Tests.Integration;
 

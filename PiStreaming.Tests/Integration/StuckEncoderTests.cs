@@ -5,6 +5,8 @@ using PiStreaming.Options;
 using PiStreaming.Pipeline;
 using PiStreaming.Sources;
 using PiStreaming.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace PiStreaming.Tests.Integration;
 
@@ -23,15 +25,17 @@ public class StuckEncoderTests
             var format = new FrameFormat(640, 480);
             var settings = new EncoderSettings(format, Mpeg1FrameRate.For(24), 800, FfmpegPath: fakeFfmpeg);
             var options = new ServerOptions();
-            var broadcaster = new Broadcaster(JsmpHeader.Create(format), LatencyMode.Low, options.MaxViewers, options.SlowViewers, 24,
-                new ViewerActivityLog(NullLogger.Instance, TimeProvider.System), TimeProvider.System);
-            var logger = new ListLogger<StreamingPipeline>();
+            var broadcaster = new Broadcaster(LatencyMode.Low, options.SlowViewers, 24, new ViewerActivityLog(NullLogger.Instance, TimeProvider.System),
+                TimeProvider.System);
+            var logger = new FakeLogger<StreamingPipeline>();
             var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, TimeProvider.System, logger);
 
             using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
             await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));
 
-            Assert.That(logger.Lines, Has.Some.Contains("stuck").And.Some.StartsWith("Error"), string.Join('\n', logger.Lines));
+            var records = logger.Collector.GetSnapshot();
+            Assert.That(records.Any(r => r.Level == LogLevel.Error && r.Message.Contains("stuck", StringComparison.Ordinal)),
+                string.Join('\n', records.Select(r => $"{r.Level}: {r.Message}")));
         }
         finally
         {

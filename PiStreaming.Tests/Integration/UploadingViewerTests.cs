@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
+using PiStreaming.Web;
 
 namespace PiStreaming.Tests.Integration;
 
@@ -19,12 +20,12 @@ public class UploadingViewerTests
 
         using var small = new ClientWebSocket();
         await small.ConnectAsync(server.WebSocketUri, CancellationToken.None);
-        await small.SendAsync(new byte[Viewer.MaxMessageBytes], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await small.SendAsync(new byte[WebSocketSession.MaxMessageBytes], WebSocketMessageType.Binary, true, CancellationToken.None);
 
         using var big = new ClientWebSocket();
         await big.ConnectAsync(server.WebSocketUri, CancellationToken.None);
         var bigClosed = CloseStatusAsync(big);
-        await big.SendAsync(new byte[Viewer.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await big.SendAsync(new byte[WebSocketSession.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
 
         using var endless = new ClientWebSocket();
         await endless.ConnectAsync(server.WebSocketUri, CancellationToken.None);
@@ -48,7 +49,7 @@ public class UploadingViewerTests
         await chatty.ConnectAsync(server.WebSocketUri, CancellationToken.None);
 
         // Without the server pausing its reads, this loop pushes hundreds of megabytes in 3 s over loopback.
-        var message = new byte[Viewer.MaxMessageBytes];
+        var message = new byte[WebSocketSession.MaxMessageBytes];
         long sent = 0;
         using var window = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         try

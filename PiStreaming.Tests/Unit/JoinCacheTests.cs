@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PiStreaming.Broadcasting;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
@@ -66,7 +67,7 @@ public class JoinCacheTests
         }
 
         Assert.That(cache.Snapshot(), Is.Empty);
-        var outbox = new ViewerOutbox(maxBacklog: 48, TimeSpan.FromSeconds(5), new ManualClock());
+        var outbox = new ViewerOutbox(maxBacklog: 48, TimeSpan.FromSeconds(5), new FakeTimeProvider());
         outbox.Start(cache.Snapshot());
         Assert.That(outbox.Offer(framed[11]), Is.EqualTo(OfferOutcome.Passed));
         Assert.That(outbox.Offer(framed[12]), Is.EqualTo(OfferOutcome.Queued));
@@ -107,7 +108,7 @@ public class JoinCacheTests
     /// <summary>What a viewer starting with <paramref name="snapshot"/> is sent, through its real outbox.</summary>
     private static List<byte[]> MessagesOf(FramedPicture[] snapshot)
     {
-        var outbox = new ViewerOutbox(maxBacklog: 48, TimeSpan.FromSeconds(5), new ManualClock());
+        var outbox = new ViewerOutbox(maxBacklog: 48, TimeSpan.FromSeconds(5), new FakeTimeProvider());
         outbox.Start(snapshot);
         var messages = new List<byte[]>();
         while (outbox.TryTake(out var next))

@@ -1,5 +1,6 @@
 using PiStreaming.Broadcasting;
 using PiStreaming.Sources;
+using PiStreaming.Web;
 
 namespace PiStreaming.Tests.Unit;
 

@@ -3,6 +3,7 @@ using PiStreaming.Broadcasting;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace PiStreaming.Tests.Unit;
 
@@ -25,17 +26,17 @@ public class JsmpgPictureLimitTests
     [Test]
     public void A_real_picture_near_the_limit_is_warned_about_once_not_for_every_picture()
     {
-        var logger = new CollectingLogger();
+        var logger = new FakeLogger();
         var limit = new JsmpgPictureLimit(logger);
 
         limit.Check(EncodedPicture.Parse(new byte[300 * 1024]));
-        Assert.That(logger.Messages, Is.Empty, "300 KiB is comfortably inside");
+        Assert.That(logger.Collector.Count, Is.Zero, "300 KiB is comfortably inside");
 
         limit.Check(EncodedPicture.Parse(new byte[600 * 1024]));
         limit.Check(EncodedPicture.Parse(new byte[600 * 1024]));
 
-        Assert.That(logger.Messages, Has.Count.EqualTo(1));
-        Assert.That(logger.Messages[0].Level, Is.EqualTo(LogLevel.Warning));
-        Assert.That(logger.Messages[0].Message, Does.Contain("600 KiB is larger than the 512 KiB").And.Contain("lower --bitrate"));
+        Assert.That(logger.Collector.Count, Is.EqualTo(1));
+        Assert.That(logger.LatestRecord.Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(logger.LatestRecord.Message, Does.Contain("600 KiB is larger than the 512 KiB").And.Contain("lower --bitrate"));
     }
 }

@@ -2,6 +2,7 @@ using PiStreaming.Broadcasting;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace PiStreaming.Tests.Unit;
 
@@ -12,7 +13,7 @@ public class ViewerOutboxTests
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FrameInterval = TimeSpan.FromSeconds(1 / 24.0);
 
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new();
     private List<FramedPicture> framed = [];
 
     [SetUp]
@@ -117,6 +118,7 @@ public class ViewerOutboxTests
         Assert.That(outbox.Offer(framed[13]), Is.EqualTo(OfferOutcome.GaveUp), "it never took the I picture");
 
         Assert.That(outbox.Offer(framed[14]), Is.EqualTo(OfferOutcome.Passed), "given up once");
+        outbox.Close(); // as the broadcaster does, once it has told the viewer why
         Assert.That(outbox.Count, Is.Zero);
         Assert.That(await outbox.WaitAsync(CancellationToken.None), Is.False, "its send loop ends");
     }

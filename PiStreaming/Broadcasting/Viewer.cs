@@ -1,198 +1,85 @@
-using System.Net.WebSockets;
-
 namespace PiStreaming.Broadcasting;
 
-/// <summary>
-/// One browser watching over a WebSocket. Its pictures wait in its own <see cref="ViewerOutbox"/>,
-/// drained by its own send loop, so a slow viewer only ever delays itself; a receive loop notices the
-/// client leaving. Those are the only two operations on the socket, so sends and receives never overlap.
-/// </summary>
-public sealed class Viewer
+/// <summary>Why the server wants a viewer gone.</summary>
+internal enum ViewerCloseReason
 {
-    /// <summary>
-    /// How long a close may take before the socket is aborted. A send stuck on a full TCP window never
-    /// ends on its own, and the close frame would queue behind it.
-    /// </summary>
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromMilliseconds(500);
+    /// <summary>It stayed behind the stream for too long (see <see cref="SlowViewerPolicy"/>).</summary>
+    TooSlow,
 
-    /// <summary>Viewers have nothing to say: a data message longer than this closes the viewer with 1009 (message too big).</summary>
-    public const int MaxMessageBytes = 1024;
+    /// <summary>The server is stopping.</summary>
+    ShuttingDown,
+}
 
-    /// <summary>
-    /// After each data message the viewer's socket is not read for this long, so a client that keeps
-    /// sending small ones is held back by TCP flow control and costs next to no CPU.
-    /// </summary>
-    private static readonly TimeSpan PauseAfterDataMessage = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How much more of a too-big message is read (and thrown away) while its sender is being closed.</summary>
-    private const int DiscardedWhileClosing = 64 * 1024;
-
-    private readonly WebSocket socket;
-    private readonly TimeProvider time;
-    private readonly Lock closing = new();
-    private readonly TaskCompletionSource closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+/// <summary>
+/// One client watching one output, whatever carries the pictures to it (a WebSocket, an HTTP response).
+/// The fan-out asks it to close through <see cref="RequestClose"/>; whoever serves it ends its
+/// connection accordingly and completes <see cref="Finished"/>.
+/// </summary>
+internal sealed class Viewer(int id, string remoteAddress, string output, long connectedAt)
+{
+    private readonly TaskCompletionSource<ViewerCloseReason> closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
-    private string closeReason = "";
+    private readonly Lock gate = new();
+    private ViewerCloseReason? closeReason;
+    private Action<ViewerCloseReason>? onCloseRequested;
 
-    public Viewer(int id, string remoteAddress, WebSocket socket, ViewerOutbox outbox, TimeProvider time)
-    {
-        Id = id;
-        RemoteAddress = remoteAddress;
-        this.socket = socket;
-        Outbox = outbox;
-        this.time = time;
-    }
+    public int Id => id;
+    public string RemoteAddress => remoteAddress;
 
-    public int Id { get; }
-    public string RemoteAddress { get; }
-    public ViewerOutbox Outbox { get; }
-    public DateTime ConnectedAt { get; } = DateTime.UtcNow;
+    /// <summary>What it watches, for the log: "video", "stream.mpg", "stream.mjpg".</summary>
+    public string Output => output;
 
-    /// <summary>Completes when <see cref="RunAsync"/> has returned and the socket is closed or aborted.</summary>
+    /// <summary>When it joined, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long ConnectedAt => connectedAt;
+
+    /// <summary>Pictures it did not get because it was behind (set when it leaves).</summary>
+    public long SkippedPictures { get; set; }
+
+    /// <summary>Completes when the server wants the viewer gone, with why.</summary>
+    public Task<ViewerCloseReason> Closing => closing.Task;
+
+    /// <summary>Completes when its connection has ended.</summary>
     public Task Finished => finished.Task;
 
-    /// <summary>Offers a picture; a viewer that has been behind for too long is closed with 1008 (policy violation).</summary>
-    public OfferOutcome Offer(FramedPicture picture)
+    /// <summary>Asks whoever serves the viewer to close it (the first reason given wins).</summary>
+    public void RequestClose(ViewerCloseReason reason)
     {
-        var outcome = Outbox.Offer(picture);
-        if (outcome == OfferOutcome.GaveUp)
+        Action<ViewerCloseReason>? handler;
+        lock (gate)
         {
-            Close(WebSocketCloseStatus.PolicyViolation, "too slow to keep up with the stream");
-        }
-
-        return outcome;
-    }
-
-    /// <summary>
-    /// Drops the pictures still waiting and closes the socket with this status once the current send is
-    /// done; aborts it if that takes longer than <see cref="CloseHandshakeTimeout"/>.
-    /// </summary>
-    public void Close(WebSocketCloseStatus status, string reason)
-    {
-        lock (closing)
-        {
-            if (closeRequested.Task.IsCompleted)
+            if (closeReason is not null)
             {
                 return;
             }
 
-            closeStatus = status;
             closeReason = reason;
-            closeRequested.SetResult();
+            handler = onCloseRequested;
         }
 
-        Outbox.Close();
+        handler?.Invoke(reason);
+        closing.TrySetResult(reason);
     }
 
-    /// <summary>Sends the header, then pictures, until the client leaves or <see cref="Close"/> is called.</summary>
-    public async Task RunAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whoever serves the viewer says how it closes it: <paramref name="handler"/> runs on the thread that
+    /// asks, before <see cref="Closing"/> completes (at once if a close was asked for already).
+    /// </summary>
+    public void OnCloseRequested(Action<ViewerCloseReason> handler)
     {
-        try
+        ViewerCloseReason? already;
+        lock (gate)
         {
-            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sending = SendLoopAsync(header, abort.Token);
-            var receiving = ReceiveLoopAsync(abort.Token);
-            await Task.WhenAny(sending, receiving, closeRequested.Task);
-
-            // Something ended it: give the close handshake a moment, then abort the socket.
-            Outbox.Close();
-            try
-            {
-                await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-            }
-
-            await abort.CancelAsync();
-            socket.Abort();
-            await Task.WhenAll(sending, receiving);
+            onCloseRequested = handler;
+            already = closeReason;
         }
-        finally
+
+        if (already is { } reason)
         {
-            finished.TrySetResult();
+            handler(reason);
         }
     }
 
-    private async Task SendLoopAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await SendAsync(header, cancellationToken);
-            while (await Outbox.WaitAsync(cancellationToken))
-            {
-                while (Outbox.TryTake(out var next))
-                {
-                    var messages = next.Messages;
-                    for (var i = 0; i < messages.Count; i++)
-                    {
-                        await SendAsync(messages[i], cancellationToken);
-                    }
-                }
-            }
+    public void MarkFinished() => finished.TrySetResult();
 
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                string reason;
-                WebSocketCloseStatus status;
-                lock (closing)
-                {
-                    (status, reason) = (closeStatus, closeReason);
-                }
-
-                await socket.CloseOutputAsync(status, reason, cancellationToken);
-            }
-        }
-        catch (Exception e) when (IsDisconnect(e))
-        {
-            // The client is gone or the socket was aborted; RunAsync tidies up.
-        }
-    }
-
-    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
-    {
-        // Reading is how a close, a ping's answer or a vanished client is noticed; data means nothing here.
-        var buffer = new byte[MaxMessageBytes];
-        var messageBytes = 0;
-        try
-        {
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    Close(WebSocketCloseStatus.NormalClosure, "");
-                    return;
-                }
-
-                messageBytes += result.Count;
-                if (messageBytes > MaxMessageBytes)
-                {
-                    // A socket closed with unread data is reset, and the reset can reach the client before it has
-                    // read the close frame that says why: read on a little, then stop reading (TCP holds the
-                    // client back) but leave the socket open until the close handshake times out.
-                    Close(WebSocketCloseStatus.MessageTooBig, "viewers may send control frames only");
-                    if (messageBytes > MaxMessageBytes + DiscardedWhileClosing)
-                    {
-                        await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
-                    }
-                }
-                else if (result.EndOfMessage)
-                {
-                    messageBytes = 0;
-                    await Task.Delay(PauseAfterDataMessage, time, cancellationToken);
-                }
-            }
-        }
-        catch (Exception e) when (IsDisconnect(e))
-        {
-        }
-    }
-
-    private static bool IsDisconnect(Exception e) =>
-        e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
+    public override string ToString() => $"viewer {id} ({output}, {remoteAddress})";
 }

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace PiStreaming.Broadcasting;
@@ -9,7 +8,7 @@ namespace PiStreaming.Broadcasting;
 /// otherwise fill the console queue and make the callers wait, the publishing loop included), and a
 /// summary line with the counts follows every <c>interval</c> in which anything happened.
 /// </summary>
-public sealed class ViewerActivityLog(ILogger logger, TimeProvider time)
+internal sealed class ViewerActivityLog(ILogger logger, TimeProvider time)
 {
     private const double LinesPerSecond = 5;
     private const double LineBurst = 20;
@@ -25,7 +24,7 @@ public sealed class ViewerActivityLog(ILogger logger, TimeProvider time)
     {
         if (Record(ref counts.Joined, watchingNow))
         {
-            logger.LogInformation("viewer {Id} connected from {Address} ({Count} watching)", viewer.Id, viewer.RemoteAddress, watchingNow);
+            logger.LogInformation("viewer {Id} connected from {Address} to {Output} ({Count} watching)", viewer.Id, viewer.RemoteAddress, viewer.Output, watchingNow);
         }
     }
 
@@ -33,17 +32,17 @@ public sealed class ViewerActivityLog(ILogger logger, TimeProvider time)
     {
         if (Record(ref counts.Left, watchingNow))
         {
-            var skipped = viewer.Outbox.SkippedPictures;
+            var skipped = viewer.SkippedPictures;
             logger.LogInformation("viewer {Id} left after {Duration:0} s ({Count} watching{Skipped})", viewer.Id,
-                (DateTime.UtcNow - viewer.ConnectedAt).TotalSeconds, watchingNow, skipped > 0 ? $"; {skipped} pictures skipped for it" : "");
+                time.GetElapsedTime(viewer.ConnectedAt).TotalSeconds, watchingNow, skipped > 0 ? $"; {skipped} pictures skipped for it" : "");
         }
     }
 
-    public void Refused(string remoteAddress, WebSocketCloseStatus status, string reason)
+    public void Refused(string remoteAddress, string output, string reason)
     {
         if (Record(ref counts.Refused))
         {
-            logger.LogWarning("refused viewer from {Address}: {Reason} (close code {Code})", remoteAddress, reason, (int)status);
+            logger.LogWarning("refused a viewer from {Address} for {Output}: {Reason}", remoteAddress, output, reason);
         }
     }
 

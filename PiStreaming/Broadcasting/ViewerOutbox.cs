@@ -4,7 +4,7 @@ using PiStreaming.Encoding;
 namespace PiStreaming.Broadcasting;
 
 /// <summary>What <see cref="ViewerOutbox.Offer"/> did with a picture.</summary>
-public enum OfferOutcome
+internal enum OfferOutcome
 {
     /// <summary>Queued for the viewer.</summary>
     Queued,
@@ -15,7 +15,7 @@ public enum OfferOutcome
     /// <summary>The backlog overflowed just now: it was dropped and the viewer waits for the next I picture.</summary>
     StartedSkipping,
 
-    /// <summary>The viewer stayed behind for <see cref="SlowViewerPolicy.GiveUpAfter"/>; the outbox is closed.</summary>
+    /// <summary>The viewer stayed behind for <see cref="SlowViewerPolicy.GiveUpAfter"/>; the outbox takes no more pictures and must be closed.</summary>
     GaveUp,
 }
 
@@ -30,7 +30,7 @@ public enum OfferOutcome
 /// <see cref="SlowViewerPolicy.GiveUpAfter"/> of starting to skip is given up on.
 /// </para>
 /// </summary>
-public sealed class ViewerOutbox
+internal sealed class ViewerOutbox
 {
     private const long NotBehind = -1;
 
@@ -119,7 +119,7 @@ public sealed class ViewerOutbox
             }
             else if (time.GetElapsedTime(behindSince) >= giveUpAfter)
             {
-                Close();
+                closed = true; // the broadcaster closes it, once the viewer knows why
                 return OfferOutcome.GaveUp;
             }
         }

@@ -11,7 +11,7 @@ namespace PiStreaming.Pipeline;
 /// publishes each encoded picture. When ffmpeg fails it is restarted after a <see cref="RetryBackoff"/>
 /// delay; viewers stay connected and resume at the new encoder's first (I) picture.
 /// </summary>
-public sealed class StreamingPipeline(IFrameSource source, EncoderSettings settings, Broadcaster broadcaster, TimeProvider time, ILogger<StreamingPipeline> logger)
+internal sealed class StreamingPipeline(IFrameSource source, EncoderSettings settings, Broadcaster broadcaster, TimeProvider time, ILogger<StreamingPipeline> logger)
 {
     private static readonly TimeSpan EncoderExitTimeout = TimeSpan.FromMilliseconds(300);
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Broadcasting;
 using PiStreaming.Options;
 using PiStreaming.Processes;
+using PiStreaming.Sources;
 
 namespace PiStreaming.Web;
 
@@ -35,7 +36,7 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        ServerOptions options, StaticAssets assets, Broadcaster broadcaster, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ServerOptions options, StaticAssets assets, Audience audience, Broadcaster broadcaster, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -89,7 +90,8 @@ internal sealed class WebServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
-        var video = new WebSocketEndpoint(broadcaster, new OriginPolicy(options.AllowedOrigins), logger, TimeProvider.System);
+        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(new FrameFormat(options.Width, options.Height)),
+            new OriginPolicy(options.AllowedOrigins), logger, TimeProvider.System);
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using PiStreaming.Broadcasting;
 using PiStreaming.Logging;
 
@@ -7,9 +8,17 @@ namespace PiStreaming.Web;
 /// The video port: any path upgrades to a WebSocket and becomes a viewer, if the page asking is allowed
 /// to (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
 /// </summary>
-internal sealed class WebSocketEndpoint(Broadcaster broadcaster, OriginPolicy origins, ILogger logger, TimeProvider time)
+internal sealed class WebSocketEndpoint(
+    Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, ILogger logger, TimeProvider time)
 {
+    /// <summary>The output's name in the log.</summary>
+    public const string Output = "video";
+
+    /// <summary>1013 "try again later": the server is full.</summary>
+    public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
     private const string SupportedVersion = "13"; // RFC 6455
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(1);
 
     private readonly LogThrottle originRefusals = new(TimeSpan.FromSeconds(10), time);
 
@@ -44,8 +53,35 @@ internal sealed class WebSocketEndpoint(Broadcaster broadcaster, OriginPolicy or
             return;
         }
 
+        var viewer = audience.TryAdmit(Output, remote, out var refusal);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await broadcaster.ServeAsync(socket, remote, context.RequestAborted);
+        if (viewer is null)
+        {
+            await RefuseAsync(socket, refusal == ViewerRefusal.Full ? TryAgainLater : WebSocketCloseStatus.EndpointUnavailable, audience.Describe(refusal));
+            return;
+        }
+
+        try
+        {
+            await broadcaster.WatchAsync(viewer, outbox => new WebSocketSession(socket, viewer, outbox, time).RunAsync(header, context.RequestAborted));
+        }
+        finally
+        {
+            audience.Leave(viewer);
+        }
+    }
+
+    private async Task RefuseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        using var timeout = new CancellationTokenSource(RefusalTimeout, time);
+        try
+        {
+            await socket.CloseAsync(status, reason, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The client did not answer the close in time or vanished; the connection ends anyway.
+        }
     }
 
     // What a client sent goes into the log only as printable ASCII, and not much of it.

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using PiStreaming.Sources;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Web;
 
 /// <summary>
 /// The 8 bytes every viewer gets first: ASCII "jsmp", then width and height as big-endian uint16.
 /// jsmpg.js sizes its picture buffers from this alone, so it must match the encoded size.
 /// </summary>
-public static class JsmpHeader
+internal static class JsmpHeader
 {
     public const int Length = 8;
 

@@ -1,0 +1,187 @@
+using System.Net.WebSockets;
+using PiStreaming.Broadcasting;
+
+namespace PiStreaming.Web;
+
+/// <summary>
+/// One browser watching the MPEG-1 stream over a WebSocket. Its pictures wait in its own
+/// <see cref="ViewerOutbox"/>, drained by its own send loop, so a slow viewer only ever delays itself; a
+/// receive loop notices the client leaving. Those are the only two operations on the socket, so sends
+/// and receives never overlap.
+/// </summary>
+internal sealed class WebSocketSession
+{
+    /// <summary>
+    /// How long a close may take before the socket is aborted. A send stuck on a full TCP window never
+    /// ends on its own, and the close frame would queue behind it.
+    /// </summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Viewers have nothing to say: a data message longer than this closes the viewer with 1009 (message too big).</summary>
+    public const int MaxMessageBytes = 1024;
+
+    /// <summary>
+    /// After each data message the viewer's socket is not read for this long, so a client that keeps
+    /// sending small ones is held back by TCP flow control and costs next to no CPU.
+    /// </summary>
+    private static readonly TimeSpan PauseAfterDataMessage = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How much more of a too-big message is read (and thrown away) while its sender is being closed.</summary>
+    private const int DiscardedWhileClosing = 64 * 1024;
+
+    private readonly WebSocket socket;
+    private readonly Viewer viewer;
+    private readonly ViewerOutbox outbox;
+    private readonly TimeProvider time;
+    private readonly Lock closing = new();
+    private readonly TaskCompletionSource closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string closeReason = "";
+
+    public WebSocketSession(WebSocket socket, Viewer viewer, ViewerOutbox outbox, TimeProvider time)
+    {
+        this.socket = socket;
+        this.viewer = viewer;
+        this.outbox = outbox;
+        this.time = time;
+        viewer.OnCloseRequested(reason => Close(CloseStatusFor(reason), ReasonFor(reason)));
+    }
+
+    /// <summary>
+    /// Drops the pictures still waiting and closes the socket with this status once the current send is
+    /// done; aborts it if that takes longer than <see cref="CloseHandshakeTimeout"/>.
+    /// </summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (closing)
+        {
+            if (closeRequested.Task.IsCompleted)
+            {
+                return;
+            }
+
+            closeStatus = status;
+            closeReason = reason;
+            closeRequested.SetResult();
+        }
+
+        outbox.Close();
+    }
+
+    /// <summary>Sends the header, then pictures, until the client leaves or <see cref="Close"/> is called.</summary>
+    public async Task RunAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sending = SendLoopAsync(header, abort.Token);
+            var receiving = ReceiveLoopAsync(abort.Token);
+            await Task.WhenAny(sending, receiving, closeRequested.Task);
+
+            // Something ended it: give the close handshake a moment, then abort the socket.
+            outbox.Close();
+            try
+            {
+                await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, time);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            await abort.CancelAsync();
+            socket.Abort();
+            await Task.WhenAll(sending, receiving);
+        }
+        finally
+        {
+            outbox.Close();
+        }
+    }
+
+    private async Task SendLoopAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(header, cancellationToken);
+            while (await outbox.WaitAsync(cancellationToken))
+            {
+                while (outbox.TryTake(out var next))
+                {
+                    var messages = next.Messages;
+                    for (var i = 0; i < messages.Count; i++)
+                    {
+                        await SendAsync(messages[i], cancellationToken);
+                    }
+                }
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                string reason;
+                WebSocketCloseStatus status;
+                lock (closing)
+                {
+                    (status, reason) = (closeStatus, closeReason);
+                }
+
+                await socket.CloseOutputAsync(status, reason, cancellationToken);
+            }
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            // The client is gone or the socket was aborted; RunAsync tidies up.
+        }
+    }
+
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        // Reading is how a close, a ping's answer or a vanished client is noticed; data means nothing here.
+        var buffer = new byte[MaxMessageBytes];
+        var messageBytes = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Close(WebSocketCloseStatus.NormalClosure, "");
+                    return;
+                }
+
+                messageBytes += result.Count;
+                if (messageBytes > MaxMessageBytes)
+                {
+                    // A socket closed with unread data is reset, and the reset can reach the client before it has
+                    // read the close frame that says why: read on a little, then stop reading (TCP holds the
+                    // client back) but leave the socket open until the close handshake times out.
+                    Close(WebSocketCloseStatus.MessageTooBig, "viewers may send control frames only");
+                    if (messageBytes > MaxMessageBytes + DiscardedWhileClosing)
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+                    }
+                }
+                else if (result.EndOfMessage)
+                {
+                    messageBytes = 0;
+                    await Task.Delay(PauseAfterDataMessage, time, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+        }
+    }
+
+    private static WebSocketCloseStatus CloseStatusFor(ViewerCloseReason reason) =>
+        reason == ViewerCloseReason.TooSlow ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.EndpointUnavailable;
+
+    private static string ReasonFor(ViewerCloseReason reason) =>
+        reason == ViewerCloseReason.TooSlow ? "too slow to keep up with the stream" : "server shutting down";
+
+    private static bool IsDisconnect(Exception e) =>
+        e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
+}
