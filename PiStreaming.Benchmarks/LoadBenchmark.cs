@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using PiStreaming.Benchmarks.Load;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
 using PiStreaming.Web;

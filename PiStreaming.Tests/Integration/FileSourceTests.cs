@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Sources;

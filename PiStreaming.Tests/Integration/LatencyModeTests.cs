@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Sources;

@@ -80,7 +80,7 @@ public class ProcessTests
     public async Task Ctrl_c_with_a_camera_running_stops_it_too_without_error_noise()
     {
         const string arguments = "-t 0 -n --codec yuv420 --width 640 --height 480 --framerate 24 --flush -o -";
-        using var camera = await FakeRpicam.CreateAsync(new PiStreaming.Sources.FrameFormat(640, 480), 640, arguments);
+        using var camera = await FakeRpicam.CreateAsync(new FrameFormat(640, 480), 640, arguments);
         using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--source", "rpicam"], camera.Environment, ownProcessGroup: true);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));

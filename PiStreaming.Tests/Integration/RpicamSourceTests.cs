@@ -1,4 +1,4 @@
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Sources;
 using PiStreaming.Tests.Support;

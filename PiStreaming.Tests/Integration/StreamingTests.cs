@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Sources;
@@ -91,7 +91,7 @@ public class StreamingTests
     {
         // A big, noisy picture so that the stalled viewer's socket buffers fill quickly.
         // A long GiveUpAfter keeps the stalled one connected until the end.
-        var slowViewers = new Broadcasting.SlowViewerPolicy { GiveUpAfter = TimeSpan.FromMinutes(1) };
+        var slowViewers = new Fanout.SlowViewerPolicy { GiveUpAfter = TimeSpan.FromMinutes(1) };
         await using var server = await TestServer.StartAsync(
             new ServerOptions { Width = 640, Height = 480, BitrateKbps = 8000, FrameRate = 30, SlowViewers = slowViewers });
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;

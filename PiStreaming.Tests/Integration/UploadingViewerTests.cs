@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;
 using PiStreaming.Web;

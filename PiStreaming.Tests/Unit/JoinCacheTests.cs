@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Tests.Support;

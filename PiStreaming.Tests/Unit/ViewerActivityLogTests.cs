@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 
 namespace PiStreaming.Tests.Unit;
 

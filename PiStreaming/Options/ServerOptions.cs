@@ -1,5 +1,5 @@
 using System.Net;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 
 namespace PiStreaming.Options;
 

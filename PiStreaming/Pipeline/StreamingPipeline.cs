@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Processes;
 using PiStreaming.Sources;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using PiStreaming.Broadcasting;
+using PiStreaming.Fanout;
 using PiStreaming.Options;
 using PiStreaming.Processes;
 using PiStreaming.Sources;

@@ -1,7 +1,7 @@
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// Hands every encoded picture to every viewer of the MPEG-1 stream, whatever carries it to them. A

@@ -1,4 +1,4 @@
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// What happens to a viewer that cannot take pictures as fast as they are made (a slow network, a

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// jsmpg.js keeps incoming bytes in a 512 KiB ring: a picture larger than that breaks the video in

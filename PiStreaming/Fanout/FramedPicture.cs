@@ -1,7 +1,7 @@
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// An encoded picture cut into the WebSocket messages viewers get, made once and shared by all.

@@ -1,4 +1,4 @@
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// The pictures from the most recent join point (an I picture with its sequence header) up to now.

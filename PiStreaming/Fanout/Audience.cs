@@ -1,4 +1,4 @@
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>Why a viewer was not let in.</summary>
 internal enum ViewerRefusal

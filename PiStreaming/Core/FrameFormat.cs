@@ -1,4 +1,4 @@
-namespace PiStreaming.Sources;
+namespace PiStreaming.Core;
 
 /// <summary>The size of raw I420 (YUV 4:2:0 planar) frames: a full-size Y plane, then quarter-size U and V planes.</summary>
 public readonly record struct FrameFormat(int Width, int Height)

@@ -1,4 +1,4 @@
-namespace PiStreaming.Encoding;
+namespace PiStreaming.Core;
 
 public enum PictureType
 {

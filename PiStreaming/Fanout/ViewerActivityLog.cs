@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// Logs viewers coming, going, falling behind and being refused, without letting a crowd flood the

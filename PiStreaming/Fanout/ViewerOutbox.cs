@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using PiStreaming.Encoding;
 
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>What <see cref="ViewerOutbox.Offer"/> did with a picture.</summary>
 internal enum OfferOutcome

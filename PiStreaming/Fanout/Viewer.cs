@@ -1,4 +1,4 @@
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>Why the server wants a viewer gone.</summary>
 internal enum ViewerCloseReason

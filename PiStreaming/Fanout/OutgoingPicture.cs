@@ -1,4 +1,4 @@
-namespace PiStreaming.Broadcasting;
+namespace PiStreaming.Fanout;
 
 /// <summary>
 /// One picture waiting for one viewer: sent as its <see cref="FramedPicture.JoinMessages"/> when the
