@@ -23,18 +23,22 @@ public sealed class StreamingServer : IAsyncDisposable
     private readonly IFrameSource source;
     private readonly Audience audience;
     private readonly Broadcaster broadcaster;
+    private readonly StreamingPipeline pipeline;
     private readonly WebServer web;
     private readonly ILogger logger;
-    private Task summaries = Task.CompletedTask;
+    private readonly Task summaries;
 
-    private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, WebServer web, Task pipeline, ILogger logger)
+    private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, StreamingPipeline pipeline, WebServer web,
+        ViewerActivityLog activity, ILogger logger)
     {
         this.source = source;
         this.audience = audience;
         this.broadcaster = broadcaster;
+        this.pipeline = pipeline;
         this.web = web;
         this.logger = logger;
-        Completion = pipeline;
+        Completion = Task.Run(() => pipeline.RunAsync(stopping.Token), CancellationToken.None);
+        summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, stopping.Token);
     }
 
     public int HttpPort => web.HttpPort;
@@ -44,28 +48,32 @@ public sealed class StreamingServer : IAsyncDisposable
     /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
     public long SkippedPictures => broadcaster.TotalSkippedPictures;
 
+    /// <summary>Frames the MPEG-1 encoder could not take in time, since the start.</summary>
+    public long DroppedFrames => pipeline.DroppedFrames;
+
+    /// <summary>True while the JPEG encoder (MJPEG stream, snapshots) runs.</summary>
+    public bool JpegEncoderRunning => pipeline.Jpeg.EncoderRunning;
+
     /// <summary>Completes when the source has no more frames, or faults when the pipeline fails.</summary>
-    public Task Completion { get; private set; }
+    public Task Completion { get; }
 
     /// <summary>Why the pipeline failed (a failure the server cannot recover from), once it has; otherwise null.</summary>
     public string? Failure => Completion.Exception?.InnerException is { } e ? Describe(e) : null;
 
+    /// <summary>Starts the web server, then the camera and the encoders.</summary>
+    /// <param name="source">owned by the caller, who disposes it after the server.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static async Task<StreamingServer> StartAsync(
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var format = new FrameFormat(options.Width, options.Height);
-        var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), TimeProvider.System);
-        var audience = new Audience(options.MaxViewers, activity, TimeProvider.System);
-        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, TimeProvider.System);
-        var web = await WebServer.StartAsync(options, assets, audience, broadcaster, loggers, cancellationToken);
-
-        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), broadcaster, TimeProvider.System,
-            loggers.CreateLogger<StreamingPipeline>());
-        var server = new StreamingServer(source, audience, broadcaster, web, Task.CompletedTask, loggers.CreateLogger<StreamingServer>());
-        server.Completion = Task.Run(() => pipeline.RunAsync(server.stopping.Token), CancellationToken.None);
-        server.summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, server.stopping.Token);
-        return server;
+        var time = TimeProvider.System;
+        var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
+        var audience = new Audience(options.MaxViewers, activity, time);
+        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, time);
+        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
+            options.MjpegQuality, options.EncoderLinger, broadcaster, time, loggers);
+        var web = await WebServer.StartAsync(options, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
+        return new StreamingServer(source, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -94,7 +102,7 @@ public sealed class StreamingServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await web.DisposeAsync();
-        await source.DisposeAsync();
+        await pipeline.DisposeAsync();
         stopping.Dispose();
     }
 }

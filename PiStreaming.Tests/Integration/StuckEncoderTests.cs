@@ -27,15 +27,18 @@ public class StuckEncoderTests
             var options = new ServerOptions();
             var broadcaster = new Broadcaster(LatencyMode.Low, options.SlowViewers, 24, new ViewerActivityLog(NullLogger.Instance, TimeProvider.System),
                 TimeProvider.System);
-            var logger = new FakeLogger<StreamingPipeline>();
-            var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, broadcaster, TimeProvider.System, logger);
+            var log = new FakeLogCollector();
+            using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(log)));
+            await using var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, TimeSpan.FromSeconds(1 / 24.0), 80,
+                StreamingPipeline.DefaultLinger, broadcaster, TimeProvider.System, loggers);
 
             using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
             await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));
 
-            var records = logger.Collector.GetSnapshot();
+            var records = log.GetSnapshot();
             Assert.That(records.Any(r => r.Level == LogLevel.Error && r.Message.Contains("stuck", StringComparison.Ordinal)),
                 string.Join('\n', records.Select(r => $"{r.Level}: {r.Message}")));
+            Assert.That(pipeline.DroppedFrames, Is.GreaterThan(24), "the camera went on; the frames the stuck encoder could not take were dropped");
         }
         finally
         {

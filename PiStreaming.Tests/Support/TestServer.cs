@@ -12,9 +12,12 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly ILoggerFactory loggers;
 
-    private TestServer(StreamingServer server, ILoggerFactory loggers, ServerOptions options)
+    private readonly IFrameSource source;
+
+    private TestServer(StreamingServer server, IFrameSource source, ILoggerFactory loggers, ServerOptions options)
     {
         Server = server;
+        this.source = source;
         this.loggers = loggers;
         Options = options;
     }
@@ -31,13 +34,14 @@ public sealed class TestServer : IAsyncDisposable
         source ??= FrameSourceFactory.Create(options, loggers, ExecutableLocator.Find("ffmpeg") ?? "ffmpeg");
         var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
         var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
-        return new TestServer(server, loggers, options);
+        return new TestServer(server, source, loggers, options);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.StopAsync();
         await Server.DisposeAsync();
+        await source.DisposeAsync();
         loggers.Dispose();
     }
 }

@@ -2,36 +2,15 @@ using System.Globalization;
 
 namespace PiStreaming.Encoding;
 
-/// <summary>The ffmpeg command line: raw I420 in on stdin, one MPEG-1 picture per multipart packet out on stdout.</summary>
-public static class FfmpegArguments
+/// <summary>The MPEG-1 encoder's command line: raw I420 in on stdin, one MPEG-1 picture per multipart packet out on stdout.</summary>
+internal static class FfmpegArguments
 {
     public static IReadOnlyList<string> For(EncoderSettings settings)
     {
         var rate = settings.FrameRate.ToString();
-        var arguments = new List<string>
-        {
-            "-hide_banner", "-nostats", "-loglevel", "warning",
-            "-f", "rawvideo", "-pix_fmt", "yuv420p",
-            "-s", settings.Format.ToString(), "-r", rate,
-            "-i", "pipe:0",
-        };
+        var arguments = RawFramesIn(settings);
 
-        var filters = new List<string>();
-        if (settings.HorizontalFlip)
-        {
-            filters.Add("hflip");
-        }
-
-        if (settings.VerticalFlip)
-        {
-            filters.Add("vflip");
-        }
-
-        if (filters.Count > 0)
-        {
-            arguments.AddRange(["-vf", string.Join(',', filters)]);
-        }
-
+        arguments.AddRange(Filters(FlipFilters(settings)));
         arguments.AddRange(
         [
             "-c:v", "mpeg1video",
@@ -46,13 +25,45 @@ public static class FfmpegArguments
             arguments.AddRange(["-flags", "+low_delay", "-strict", "unofficial"]);
         }
 
-        arguments.AddRange(
-        [
-            // Every input frame becomes one picture: no duplicated or dropped frames.
-            "-fps_mode", "passthrough",
-            "-f", "mpjpeg", "-flush_packets", "1",
-            "pipe:1",
-        ]);
+        arguments.AddRange(PacketsOut);
         return arguments;
     }
+
+    /// <summary>The input half every encoder shares: raw I420 frames of the stream's size on stdin.</summary>
+    public static List<string> RawFramesIn(EncoderSettings settings) =>
+    [
+        "-hide_banner", "-nostats", "-loglevel", "warning",
+        "-f", "rawvideo", "-pix_fmt", "yuv420p",
+        "-s", settings.Format.ToString(), "-r", settings.FrameRate.ToString(),
+        "-i", "pipe:0",
+    ];
+
+    /// <summary>The flips the camera does not do itself, as filters.</summary>
+    public static List<string> FlipFilters(EncoderSettings settings)
+    {
+        var filters = new List<string>();
+        if (settings.HorizontalFlip)
+        {
+            filters.Add("hflip");
+        }
+
+        if (settings.VerticalFlip)
+        {
+            filters.Add("vflip");
+        }
+
+        return filters;
+    }
+
+    /// <summary>A filter chain as arguments (nothing when there are no filters).</summary>
+    public static IEnumerable<string> Filters(IReadOnlyList<string> filters) => filters.Count > 0 ? ["-vf", string.Join(',', filters)] : [];
+
+    /// <summary>The output half every encoder shares: each input frame one picture, each picture one multipart packet, at once.</summary>
+    public static IEnumerable<string> PacketsOut =>
+    [
+        // Every input frame becomes one picture: no duplicated or dropped frames.
+        "-fps_mode", "passthrough",
+        "-f", "mpjpeg", "-flush_packets", "1",
+        "pipe:1",
+    ];
 }

@@ -5,8 +5,8 @@ using PiStreaming.Processes;
 
 namespace PiStreaming.Encoding;
 
-/// <summary>One background ffmpeg process: raw frames in, encoded MPEG-1 pictures out.</summary>
-public sealed class FfmpegEncoder : IAsyncDisposable
+/// <summary>One background ffmpeg process: raw frames in, encoded pictures (MPEG-1 or JPEG) out.</summary>
+internal sealed class FfmpegEncoder : IAsyncDisposable
 {
     /// <summary>How long one frame may wait for ffmpeg to take it before the encoder counts as stuck.</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(3);
@@ -29,9 +29,14 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             ? $"ffmpeg exited with code {process.ExitCode}{(process.LastErrorLine.Length > 0 ? ": " + process.LastErrorLine : "")}"
             : "ffmpeg stopped producing output";
 
+    /// <summary>Starts the MPEG-1 encoder.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started.</exception>
-    public static FfmpegEncoder Start(EncoderSettings settings, ILogger logger) =>
-        new(ChildProcess.Start(settings.FfmpegPath, FfmpegArguments.For(settings), logger));
+    public static FfmpegEncoder Start(EncoderSettings settings, ILogger logger) => Start(settings.FfmpegPath, FfmpegArguments.For(settings), logger);
+
+    /// <summary>Starts ffmpeg with these arguments: raw frames on stdin, one multipart packet per encoded picture on stdout.</summary>
+    /// <exception cref="ChildProcessException">ffmpeg cannot be started.</exception>
+    public static FfmpegEncoder Start(string ffmpegPath, IEnumerable<string> arguments, ILogger logger) =>
+        new(ChildProcess.Start(ffmpegPath, arguments, logger));
 
     /// <summary>Hands one raw frame to ffmpeg.</summary>
     /// <exception cref="EncoderFailedException">ffmpeg has exited or took no input for <see cref="StuckAfter"/>.</exception>
@@ -54,8 +59,17 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         }
     }
 
-    /// <summary>Encoded pictures as ffmpeg writes them, until its output ends (or is given up after it stopped).</summary>
+    /// <summary>MPEG-1 pictures as ffmpeg writes them, until its output ends (or is given up after it stopped).</summary>
     public async IAsyncEnumerable<EncodedPicture> ReadPicturesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var packet in ReadPacketsAsync(cancellationToken))
+        {
+            yield return EncodedPicture.Parse(packet);
+        }
+    }
+
+    /// <summary>Encoded packets (one picture each) as ffmpeg writes them, until its output ends (or is given up after it stopped).</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPacketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, outputAbandoned.Token);
         var reader = PipeReader.Create(process.StandardOutput, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
@@ -71,7 +85,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
                 var buffer = result.Buffer;
                 while (MultipartPacketParser.TryReadPacket(ref buffer, out var packet))
                 {
-                    yield return EncodedPicture.Parse(packet);
+                    yield return packet;
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -145,4 +159,4 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 }
 
 /// <summary>The encoder stopped working; the message says why.</summary>
-public sealed class EncoderFailedException(string message) : Exception(message);
+internal sealed class EncoderFailedException(string message) : Exception(message);

@@ -74,6 +74,9 @@ internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeP
         return viewer;
     }
 
+    /// <summary>A viewer that could not keep up is being closed (for the log).</summary>
+    public void GaveUp(Viewer viewer) => activity.GaveUp(viewer);
+
     /// <summary>The viewer's connection has ended.</summary>
     public void Leave(Viewer viewer)
     {

@@ -37,6 +37,12 @@ public sealed record ServerOptions
     /// <summary>When a viewer that cannot keep up skips ahead, and when it is given up on (not on the command line).</summary>
     public SlowViewerPolicy SlowViewers { get; init; } = new();
 
+    /// <summary>JPEG quality of the MJPEG stream and the snapshots, 1 to 100.</summary>
+    public int MjpegQuality { get; init; } = Encoding.JpegArguments.DefaultQuality;
+
+    /// <summary>How long an encoder other than the MPEG-1 one runs on after its last viewer (not on the command line).</summary>
+    public TimeSpan EncoderLinger { get; init; } = Pipeline.StreamingPipeline.DefaultLinger;
+
     /// <summary>Origins besides the page's own host whose pages may open the video WebSocket; "*" allows any.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 

@@ -1,101 +1,99 @@
 using Microsoft.Extensions.Logging;
-using PiStreaming.Fanout;
 using PiStreaming.Encoding;
+using PiStreaming.Fanout;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
 
 namespace PiStreaming.Pipeline;
 
 /// <summary>
-/// source -> encoder -> broadcaster. Frames go into ffmpeg at the source's pace while a second loop
-/// publishes each encoded picture. When ffmpeg fails it is restarted after a <see cref="RetryBackoff"/>
-/// delay; viewers stay connected and resume at the new encoder's first (I) picture.
+/// One source, every output: the <see cref="FrameDistributor"/> hands each camera frame to the MPEG-1
+/// encoder (always running; its pictures go to the <see cref="Broadcaster"/>) and, while someone
+/// watches MJPEG or asks for snapshots, to the JPEG encoder (its pictures go to a <see cref="LatestPicture"/>).
+/// Each encoder has its own small queue, so a slow one never holds up the camera or the other.
 /// </summary>
-internal sealed class StreamingPipeline(IFrameSource source, EncoderSettings settings, Broadcaster broadcaster, TimeProvider time, ILogger<StreamingPipeline> logger)
+internal sealed class StreamingPipeline : IAsyncDisposable
 {
-    private static readonly TimeSpan EncoderExitTimeout = TimeSpan.FromMilliseconds(300);
+    /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
 
-    private readonly JsmpgPictureLimit pictureLimit = new(logger);
+    // Frames waiting for one encoder: enough to ride out a hiccup, few enough to add no latency.
+    private const int QueueCapacity = 3;
+
+    private readonly FrameQueue mpeg1Frames;
+    private readonly FrameDistributor distributor;
+    private readonly EncoderLoop mpeg1;
+    private readonly OnDemandEncoder jpegEncoder;
+
+    /// <param name="frameInterval">the time between two camera frames.</param>
+    /// <param name="linger">how long the JPEG encoder runs on after its last viewer.</param>
+    public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, Broadcaster broadcaster,
+        TimeProvider time, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger<StreamingPipeline>();
+        var pictureLimit = new JsmpgPictureLimit(logger);
+        // A live camera never waits for the encoder; a piped stream is held back instead of losing frames.
+        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive);
+        distributor = new FrameDistributor(source, mpeg1Frames, time);
+        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, packet =>
+        {
+            var picture = EncodedPicture.Parse(packet);
+            pictureLimit.Check(picture);
+            broadcaster.Publish(picture);
+        }, time, logger);
+
+        var jpegPictures = new LatestPicture(time);
+        var jpegArguments = JpegArguments.For(settings, jpegQuality);
+        jpegEncoder = new OnDemandEncoder("JPEG encoder", async cancellationToken =>
+        {
+            var frames = new FrameQueue(QueueCapacity, waits: false);
+            distributor.Attach(frames);
+            try
+            {
+                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, logger), frames, jpegPictures.Publish, time, logger)
+                    .RunAsync(cancellationToken);
+            }
+            finally
+            {
+                distributor.Detach(frames);
+                frames.Clear();
+            }
+        }, linger, time, logger);
+        Jpeg = new JpegOutput(jpegEncoder, jpegPictures, distributor, frameInterval, time);
+    }
+
+    /// <summary>The MJPEG stream's and the snapshots' side of the pipeline.</summary>
+    public JpegOutput Jpeg { get; }
+
+    /// <summary>Frames the MPEG-1 encoder could not take in time and that were dropped.</summary>
+    public long DroppedFrames => mpeg1Frames.Dropped;
 
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started (e.g. it was uninstalled while the server ran).</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var backoff = new RetryBackoff(time);
-        await using var frames = source.ReadFramesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (await RunEncoderAsync(frames, backoff, cancellationToken) is { } failure)
-        {
-            if (!await backoff.WaitAfterFailureAsync(
-                    delay => logger.LogError("encoder failed: {Reason}; restarting in {Seconds} s", failure, delay.TotalSeconds), cancellationToken))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Runs one ffmpeg until the source ends, a stop, or its failure.</summary>
-    /// <returns>why the encoder failed, or null when the pipeline is done.</returns>
-    private async Task<string?> RunEncoderAsync(IAsyncEnumerator<ReadOnlyMemory<byte>> frames, RetryBackoff backoff, CancellationToken cancellationToken)
-    {
-        await using var encoder = FfmpegEncoder.Start(settings, logger);
-        var publishing = PublishAsync(encoder, backoff);
+        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var distributing = distributor.RunAsync(stopSource.Token);
         try
         {
-            if (await FeedAsync(frames, encoder, cancellationToken))
-            {
-                // Let ffmpeg encode what it holds: the last frames of a finished stream are part of it.
-                await encoder.CompleteAsync(EncoderExitTimeout);
-            }
-
-            return null;
-        }
-        catch (EncoderFailedException e)
-        {
-            return e.Message;
+            // Ends when the source has ended (its queue completes), on a stop, or when ffmpeg cannot start.
+            await mpeg1.RunAsync(cancellationToken);
         }
         finally
         {
-            // On a stop there is nothing to wait for: its last pictures would reach no one.
-            encoder.Kill();
-            await publishing;
+            // The source may be waiting for a queue no one reads any more.
+            await stopSource.CancelAsync();
+            await jpegEncoder.DisposeAsync();
         }
-    }
 
-    /// <returns>true when the source has no more frames, false when stopped.</returns>
-    private static async Task<bool> FeedAsync(IAsyncEnumerator<ReadOnlyMemory<byte>> frames, FfmpegEncoder encoder, CancellationToken cancellationToken)
-    {
         try
         {
-            while (await frames.MoveNextAsync())
-            {
-                await encoder.WriteFrameAsync(frames.Current, cancellationToken);
-            }
-
-            return true;
+            await distributing;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopSource.IsCancellationRequested)
         {
-            return false;
         }
     }
 
-    private async Task PublishAsync(FfmpegEncoder encoder, RetryBackoff backoff)
-    {
-        // Yield first so the caller starts feeding frames right away.
-        await Task.Yield();
-        try
-        {
-            await foreach (var picture in encoder.ReadPicturesAsync(CancellationToken.None))
-            {
-                backoff.Working();
-                pictureLimit.Check(picture);
-                broadcaster.Publish(picture);
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            logger.LogError("encoder output unreadable: {Reason}", e.Message);
-            encoder.Kill();
-        }
-    }
+    public ValueTask DisposeAsync() => jpegEncoder.DisposeAsync();
 }

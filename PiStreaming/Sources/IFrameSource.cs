@@ -16,6 +16,13 @@ public interface IFrameSource : IAsyncDisposable
     /// </summary>
     bool FlipsFrames => false;
 
+    /// <summary>
+    /// True for a camera, or anything that makes frames at its own pace whether or not they are taken:
+    /// an encoder that falls behind then drops frames. False for a stream whose producer waits for the
+    /// server to read (standard input): the encoder's queue then holds the producer back instead.
+    /// </summary>
+    bool IsLive => true;
+
     /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
 }

@@ -8,6 +8,8 @@ public sealed class StreamFrameSource(string name, FrameLayout layout, Stream in
 {
     public string Name => name;
 
+    public bool IsLive => false;
+
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = new FrameReader(input, layout);

@@ -1,12 +1,20 @@
 namespace PiStreaming.Web;
 
-/// <summary>The web page port: / redirects to the page, the page, and the decoder. Routing answers 404 and 405 itself.</summary>
+/// <summary>
+/// The web page port: / redirects to the page, the page, the decoder, the MJPEG stream, snapshots and the
+/// stream for media players. Routing answers 404 and 405 itself.
+/// </summary>
 internal static class HttpRoutes
 {
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
-    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort)
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort, MjpegEndpoint mjpeg,
+        SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer)
     {
+        routes.MapMethods("/stream.mjpg", GetAndHead, mjpeg.HandleAsync);
+        routes.MapMethods("/snapshot.jpg", GetAndHead, snapshot.HandleAsync);
+        routes.MapMethods("/stream.mpg", GetAndHead, mediaPlayer.HandleAsync);
+
         routes.MapMethods("/", GetAndHead, (HttpContext context) =>
         {
             context.Response.StatusCode = StatusCodes.Status301MovedPermanently;

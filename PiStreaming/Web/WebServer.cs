@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Fanout;
 using PiStreaming.Options;
+using PiStreaming.Pipeline;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
 
@@ -36,7 +37,8 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        ServerOptions options, StaticAssets assets, Audience audience, Broadcaster broadcaster, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ServerOptions options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -105,7 +107,8 @@ internal sealed class WebServer : IAsyncDisposable
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options), assets, () => server.WebSocketPort);
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options), assets, () => server.WebSocketPort,
+            new MjpegEndpoint(audience, jpeg, options.SlowViewers.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);
         return server;

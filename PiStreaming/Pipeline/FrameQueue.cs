@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Threading.Channels;
+
+namespace PiStreaming.Pipeline;
+
+/// <summary>
+/// The raw frames waiting for one encoder: a few at most. A live camera never waits for an encoder:
+/// when the queue is full the oldest frame is dropped (and counted), so the encoder goes on with the
+/// newest and a slow one stalls no one. A queue that <c>waits</c> instead holds the source back, for a
+/// piped stream whose producer is paced by the pipe and would otherwise lose frames it meant to send.
+/// Frames are copies (the source reuses its buffer), rented from the shared pool and returned by
+/// <see cref="Frame.Dispose"/>.
+/// </summary>
+internal sealed class FrameQueue
+{
+    private readonly Channel<Frame> channel;
+    private long dropped;
+
+    public FrameQueue(int capacity, bool waits)
+    {
+        var options = new BoundedChannelOptions(capacity)
+        {
+            FullMode = waits ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = true,
+        };
+        channel = Channel.CreateBounded<Frame>(options, frame =>
+        {
+            Interlocked.Increment(ref dropped);
+            frame.Dispose();
+        });
+    }
+
+    /// <summary>Frames dropped because the encoder fell behind.</summary>
+    public long Dropped => Interlocked.Read(ref dropped);
+
+    /// <summary>Copies <paramref name="frame"/> in; waits only for a queue that waits, and only while it is full.</summary>
+    public async ValueTask AddAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        var copy = Frame.CopyOf(frame);
+        try
+        {
+            await channel.Writer.WriteAsync(copy, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            copy.Dispose();
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The next frame, or null once the source has ended (<see cref="Complete"/>).</summary>
+    public async ValueTask<Frame?> TakeAsync(CancellationToken cancellationToken) =>
+        await channel.Reader.WaitToReadAsync(cancellationToken) && channel.Reader.TryRead(out var frame) ? frame : null;
+
+    /// <summary>No more frames will come; <see cref="TakeAsync"/> returns the ones waiting, then null.</summary>
+    public void Complete() => channel.Writer.TryComplete();
+
+    /// <summary>Drops whatever is waiting (the encoder is gone).</summary>
+    public void Clear()
+    {
+        while (channel.Reader.TryRead(out var frame))
+        {
+            frame.Dispose();
+        }
+    }
+}
+
+/// <summary>One raw frame in a pooled buffer.</summary>
+internal sealed class Frame : IDisposable
+{
+    private byte[]? buffer;
+    private readonly int length;
+
+    private Frame(byte[] buffer, int length)
+    {
+        this.buffer = buffer;
+        this.length = length;
+    }
+
+    public ReadOnlyMemory<byte> Memory => buffer is { } bytes ? bytes.AsMemory(0, length) : throw new ObjectDisposedException(nameof(Frame));
+
+    public static Frame CopyOf(ReadOnlyMemory<byte> frame)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(buffer);
+        return new Frame(buffer, frame.Length);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref buffer, null) is { } bytes)
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+}
