@@ -17,9 +17,16 @@ public class PageSecurityTests : BrowserTestBase
         var problems = new List<string>();
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
             {
                 problems.Add(message.Text);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
+            {
+                problems.Add($"{response.Status} {response.Url}");
             }
         };
 
@@ -29,7 +36,7 @@ public class PageSecurityTests : BrowserTestBase
         var policy = await response!.HeaderValueAsync("content-security-policy");
         Assert.That(policy, Does.Contain("default-src 'none'").And.Contain($"connect-src ws://127.0.0.1:{Server.Server.WebSocketPort}"));
         Assert.That(picture.Stamp, Is.Not.Null, "the video plays");
-        Assert.That(problems, Is.Empty, "no script, style or connection was blocked");
+        Assert.That(problems, Is.Empty, "no script, style, picture or connection was blocked or failed");
         Assert.That(await response.HeaderValueAsync("x-content-type-options"), Is.EqualTo("nosniff"));
         Assert.That(await response.HeaderValueAsync("referrer-policy"), Is.EqualTo("no-referrer"));
     }

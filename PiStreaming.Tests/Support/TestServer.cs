@@ -27,12 +27,13 @@ public sealed class TestServer : IAsyncDisposable
     public Uri HttpUri => new($"http://127.0.0.1:{Server.HttpPort}/");
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.WebSocketPort}/");
 
-    public static async Task<TestServer> StartAsync(ServerOptions? options = null, IFrameSource? source = null)
+    /// <param name="ffmpegPath">the encoders' ffmpeg (default: the one on PATH), e.g. a wrapper that makes one of them misbehave.</param>
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, IFrameSource? source = null, string? ffmpegPath = null)
     {
         options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback };
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
         source ??= FrameSourceFactory.Create(options, loggers, ExecutableLocator.Find("ffmpeg") ?? "ffmpeg");
-        var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
+        var ffmpeg = ffmpegPath ?? ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
         var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
         return new TestServer(server, source, loggers, options);
     }

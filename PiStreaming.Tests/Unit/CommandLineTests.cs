@@ -39,7 +39,7 @@ public class CommandLineTests
     {
         var options = Parse("--width", "1280", "--height", "720", "--framerate", "30", "--bitrate", "2000", "--http-port", "9000",
             "--ws-port", "9001", "--bind", "127.0.0.1", "--source", "stdin", "--hflip", "--vflip", "--color", "#fff",
-            "--background-color", "#000000", "--max-viewers", "10");
+            "--background-color", "#000000", "--max-viewers", "10", "--mjpeg-quality", "55");
         Assert.That(options, Is.EqualTo(new ServerOptions
         {
             Width = 1280,
@@ -55,6 +55,7 @@ public class CommandLineTests
             Color = "#fff",
             BackgroundColor = "#000000",
             MaxViewers = 10,
+            MjpegQuality = 55,
         }));
     }
 
@@ -131,4 +132,9 @@ public class CommandLineTests
     [TestCase("http://dash.local/some/page")]
     public void Allow_origin_must_be_an_origin(string value) =>
         Assert.That(Error("--allow-origin", value), Does.StartWith("--allow-origin must be * or an origin"));
+
+    [TestCase("0")]
+    [TestCase("101")]
+    [TestCase("high")]
+    public void Mjpeg_quality_is_1_to_100(string value) => Assert.That(Error("--mjpeg-quality", value), Does.StartWith("--mjpeg-quality must be a number from 1 to 100").Or.Contain("high"));
 }

@@ -76,6 +76,9 @@ public static partial class ServerCommandLine
         Validators = { CheckOrigins },
     };
 
+    private static readonly Option<int> MjpegQuality = Number("--mjpeg-quality", "JPEG quality of the MJPEG stream and snapshots, 1 (smallest) to 100 (best)",
+        Defaults.MjpegQuality, v => v is >= 1 and <= 100, "a number from 1 to 100");
+
     private static readonly Option<bool> HorizontalFlip = new("--hflip") { Description = "Mirror the picture left to right" };
     private static readonly Option<bool> VerticalFlip = new("--vflip") { Description = "Turn the picture upside down" };
 
@@ -87,7 +90,7 @@ public static partial class ServerCommandLine
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
+                     Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
@@ -122,6 +125,7 @@ public static partial class ServerCommandLine
         Latency = result.GetValue(Latency),
         Stride = result.GetValue(Stride),
         MaxViewers = result.GetValue(MaxViewers),
+        MjpegQuality = result.GetValue(MjpegQuality),
         AllowedOrigins = result.GetValue(AllowOrigin) is { Length: > 0 } origins
             ? [.. origins.Select(o => o == Web.OriginPolicy.AnyOrigin ? o : Web.OriginPolicy.TryNormalize(o)!)]
             : Defaults.AllowedOrigins,

@@ -5,8 +5,8 @@ namespace PiStreaming.Web;
 
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
-/// and style (by their hashes, after the template is filled in), jsmpg.js from the same origin, and a
-/// connection to the video WebSocket; no other scripts, styles, frames, forms or fetches.
+/// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
+/// stream from the same origin, and a connection to the video WebSocket; nothing else.
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
@@ -23,6 +23,7 @@ internal static partial class ContentSecurityPolicy
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
             $"connect-src {webSocketUrl}",
+            "img-src 'self'",
             "base-uri 'none'",
             "form-action 'none'",
             $"frame-ancestors {frameAncestors}");

@@ -78,7 +78,9 @@ internal sealed class WebSocketSession
             var receiving = ReceiveLoopAsync(abort.Token);
             await Task.WhenAny(sending, receiving, closeRequested.Task);
 
-            // Something ended it: give the close handshake a moment, then abort the socket.
+            // Something ended it: give the close handshake a moment, and abort the socket only if it takes
+            // longer (a send stuck on a full TCP window, a client that never answers). An abort resets the
+            // connection, and the reset can overtake the close frame that tells the client why.
             outbox.Close();
             try
             {
@@ -86,11 +88,10 @@ internal sealed class WebSocketSession
             }
             catch (TimeoutException)
             {
+                await abort.CancelAsync();
+                socket.Abort();
+                await Task.WhenAll(sending, receiving);
             }
-
-            await abort.CancelAsync();
-            socket.Abort();
-            await Task.WhenAll(sending, receiving);
         }
         finally
         {
