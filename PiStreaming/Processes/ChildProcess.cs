@@ -162,6 +162,12 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             exitCode = KilledExitCode;
         }
+        catch (TimeoutException e)
+        {
+            // CliWrap waited 3 s for the killed program to go: the kill failed, and there is nothing more to do.
+            logger.LogWarning("{Program}: {Message}", Path.GetFileName(Name), e.Message);
+            exitCode = KilledExitCode;
+        }
     }
 }
 
