@@ -30,6 +30,18 @@ if (ServerCommandLine.WantsDeviceList(parsed))
 }
 
 var options = ServerCommandLine.ToOptions(parsed);
+if (SourceSpec.Parse(options.Source) is { Kind: SourceKind.File, Target: { } videoFile })
+{
+    try
+    {
+        options = ServerCommandLine.WithFileDefaults(options, parsed, await VideoFileProbe.ProbeAsync(videoFile, CancellationToken.None));
+    }
+    catch (VideoProbeException e)
+    {
+        return Fail(e.Message);
+    }
+}
+
 var ffmpeg = ExecutableLocator.Find("ffmpeg");
 if (ffmpeg is null)
 {

@@ -135,6 +135,20 @@ public static partial class ServerCommandLine
         BackgroundColor = result.GetValue(BackgroundColor) ?? Defaults.BackgroundColor,
     };
 
+    /// <summary>
+    /// A video file's own size and rate wherever the command line left them out: the size unless --width or
+    /// --height was given, the rate unless --framerate was.
+    /// </summary>
+    internal static ServerOptions WithFileDefaults(ServerOptions options, ParseResult result, NativeVideoFormat native)
+    {
+        if (!Given(result, Width) && !Given(result, Height))
+        {
+            options = options with { Width = native.StreamFormat.Width, Height = native.StreamFormat.Height };
+        }
+
+        return !Given(result, FrameRate) && native.StreamFrameRate is { } rate ? options with { FrameRate = rate } : options;
+    }
+
     /// <summary>--list-devices was given: list video devices instead of serving.</summary>
     public static bool WantsDeviceList(ParseResult result) => result.GetValue(ListDevices);
 
@@ -155,6 +169,8 @@ public static partial class ServerCommandLine
             return null;
         }
     }
+
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
     private static void CheckSource(OptionResult result)
     {

@@ -1,101 +1,102 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
-using System.Diagnostics;
+using CliWrap;
 using Microsoft.Extensions.Logging;
 
 namespace PiStreaming.Processes;
 
 /// <summary>
-/// A helper program (ffmpeg, a camera tool) with binary stdin/stdout, its stderr logged line by
-/// line, and the whole process tree killed when disposed.
+/// A helper program (ffmpeg, a camera tool) run through CliWrap, with binary stdin/stdout as streams,
+/// its stderr logged line by line, and the whole process tree killed when disposed.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>The exit code reported for a program this server killed (128 + SIGKILL, as a shell says it).</summary>
+    public const int KilledExitCode = 137;
+
     // Every child not yet disposed, for exiting at once without leaving one behind.
     private static readonly ConcurrentDictionary<ChildProcess, byte> Running = new();
-
-    // After the program has exited, its stderr normally ends at once; a process it left behind (outside
-    // its tree) may hold it open for ever, so the pump is given this long and then abandoned.
-    private static readonly TimeSpan StandardErrorDrain = TimeSpan.FromMilliseconds(200);
-
-    private readonly Process process;
-    private readonly CancellationTokenSource abandonStandardError = new();
-    private readonly Task stderrPump;
-    private readonly ILogger logger;
-    private volatile string lastErrorLine = "";
-    private int standardErrorEnding;
-
-    private ChildProcess(Process process, string name, ILogger logger)
-    {
-        this.process = process;
-        Name = name;
-        this.logger = logger;
-        stderrPump = PumpStandardErrorAsync();
-        Running.TryAdd(this, 0);
-    }
-
-    /// <summary>The program, as it was asked for (not the setsid that starts it).</summary>
-    public string Name { get; }
-    public Stream StandardInput => process.StandardInput.BaseStream;
-    public Stream StandardOutput => process.StandardOutput.BaseStream;
-    public bool HasExited => process.HasExited;
-    public int ExitCode => process.ExitCode;
-
-    /// <summary>The last thing the program wrote to stderr: usually why it failed.</summary>
-    public string LastErrorLine => lastErrorLine;
 
     // setsid (util-linux, on every Debian and Raspberry Pi OS) gives the program a session of its own,
     // so a terminal's Ctrl+C reaches only this server, which then stops the program at a frame
     // boundary. Otherwise ffmpeg, interrupted inside a frame, logs a corrupt last frame on every stop.
     private static readonly string? SessionLauncher = ExecutableLocator.Find("setsid");
 
+    private readonly InputPipe input;
+    private readonly OutputPipe output;
+    private readonly StandardErrorLog standardError;
+    private readonly CancellationTokenSource kill;
+    private readonly Task execution;
+    private readonly ILogger logger;
+    private int? exitCode;
+
+    private ChildProcess(string name, InputPipe input, OutputPipe output, StandardErrorLog standardError, CancellationTokenSource kill,
+        CommandTask<CommandResult> task, ILogger logger)
+    {
+        Name = name;
+        this.input = input;
+        this.output = output;
+        this.standardError = standardError;
+        this.kill = kill;
+        this.logger = logger;
+        execution = RecordExitAsync(task);
+        Running.TryAdd(this, 0);
+    }
+
+    /// <summary>The program, as it was asked for (not the setsid that starts it).</summary>
+    public string Name { get; }
+    public Stream StandardInput => input.Writer;
+    public Stream StandardOutput => output.Reader;
+
+    /// <summary>The program has exited and its output has ended (or was given up).</summary>
+    public bool HasExited => execution.IsCompleted;
+
+    /// <summary>Its exit code (<see cref="KilledExitCode"/> when this server killed it); only once <see cref="HasExited"/>.</summary>
+    /// <exception cref="InvalidOperationException">it has not exited yet.</exception>
+    public int ExitCode => exitCode ?? throw new InvalidOperationException($"{Name} has not exited yet");
+
+    /// <summary>The last thing the program wrote to stderr: usually why it failed.</summary>
+    public string LastErrorLine => standardError.LastLine;
+
     /// <exception cref="ChildProcessException">the program is missing or cannot run.</exception>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ILogger logger, bool redirectInput = true)
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ILogger logger)
     {
         if (ExecutableLocator.Find(fileName) is null)
         {
             throw new ChildProcessException($"cannot start {fileName}: not found");
         }
 
-        var startInfo = new ProcessStartInfo(SessionLauncher ?? fileName)
-        {
-            RedirectStandardInput = redirectInput,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (SessionLauncher is not null)
-        {
-            // setsid replaces itself with the program (same pid), so killing the tree still reaches it.
-            startInfo.ArgumentList.Add(fileName);
-        }
-
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
+        // setsid replaces itself with the program (same pid), so killing the tree still reaches it.
+        IReadOnlyList<string> argumentList = SessionLauncher is null ? [.. arguments] : [fileName, .. arguments];
+        var input = new InputPipe();
+        var output = new OutputPipe();
+        var standardError = new StandardErrorLog(fileName, logger);
+        var kill = new CancellationTokenSource();
+        var command = Cli.Wrap(SessionLauncher ?? fileName)
+            .WithArguments(argumentList)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(input.Source)
+            .WithStandardOutputPipe(output.Target)
+            .WithStandardErrorPipe(standardError.Target);
+        CommandTask<CommandResult> task;
         try
         {
-            process.Start();
+            // Cancelling kill is CliWrap's forceful cancellation: it kills the program's whole tree.
+            task = command.ExecuteAsync(kill.Token);
         }
-        catch (Win32Exception e)
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {
-            process.Dispose();
-            throw new ChildProcessException($"cannot start {fileName}: {e.Message}", e);
+            kill.Dispose();
+            standardError.Dispose();
+            throw new ChildProcessException($"cannot start {fileName}: {e.InnerException?.Message ?? e.Message}", e);
         }
 
-        logger.LogDebug("started {Program} (pid {Pid}): {Arguments}", fileName, process.Id, string.Join(' ', startInfo.ArgumentList));
-        return new ChildProcess(process, fileName, logger);
+        logger.LogDebug("started {Program} (pid {Pid}): {Arguments}", fileName, task.ProcessId, string.Join(' ', argumentList));
+        return new ChildProcess(fileName, input, output, standardError, kill, task, logger);
     }
 
-    /// <summary>Waits until the program has exited and its stderr has ended, so <see cref="LastErrorLine"/> is its last word.</summary>
-    public async Task WaitForExitAsync(CancellationToken cancellationToken)
-    {
-        await process.WaitForExitAsync(cancellationToken);
-        await stderrPump.WaitAsync(cancellationToken);
-    }
+    /// <summary>Waits until the program has exited and its output has ended, so <see cref="LastErrorLine"/> is its last word.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => execution.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> (or until <paramref name="cancellationToken"/> fires) for the
@@ -107,16 +108,14 @@ public sealed class ChildProcess : IAsyncDisposable
         wait.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(wait.Token);
+            await execution.WaitAsync(wait.Token);
         }
         catch (OperationCanceledException)
         {
             logger.LogDebug("{Program} did not exit within {Timeout} ms; killing it", Name, timeout.TotalMilliseconds);
             Kill();
-            await process.WaitForExitAsync(CancellationToken.None);
+            await execution;
         }
-
-        await EndStandardErrorAsync();
     }
 
     /// <summary>Kills every child still running, each with its tree: for exiting without the orderly stop.</summary>
@@ -132,72 +131,42 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            process.Kill(entireProcessTree: true);
+            kill.Cancel();
         }
-        catch (InvalidOperationException)
+        catch (ObjectDisposedException)
         {
-            // Already exited.
+            // Disposed meanwhile (KillAll racing the orderly stop): it is dead already.
         }
 
-        EndStandardError();
+        standardError.End();
     }
 
     public async ValueTask DisposeAsync()
     {
         Kill();
-        await process.WaitForExitAsync(CancellationToken.None);
-        await EndStandardErrorAsync();
+        await execution;
         Running.TryRemove(this, out _);
-        process.Dispose();
-        abandonStandardError.Dispose();
+        await input.Writer.DisposeAsync();
+        kill.Dispose();
+        standardError.Dispose();
     }
 
-    private async Task EndStandardErrorAsync()
-    {
-        EndStandardError();
-        await stderrPump;
-    }
-
-    // Gives the stderr pump its last moment to read what the program said, unless already given.
-    private void EndStandardError()
-    {
-        if (Interlocked.Exchange(ref standardErrorEnding, 1) == 0)
-        {
-            try
-            {
-                abandonStandardError.CancelAfter(StandardErrorDrain);
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed meanwhile (KillAll racing the orderly stop): the pump has ended.
-            }
-        }
-    }
-
-    private async Task PumpStandardErrorAsync()
-    {
-        var reader = process.StandardError;
-        while (await ReadLineOrNullAsync(reader) is { } line)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            lastErrorLine = line;
-            logger.LogInformation("{Program}: {Line}", Path.GetFileName(Name), line);
-        }
-    }
-
-    private async Task<string?> ReadLineOrNullAsync(StreamReader reader)
+    // The exit code, also when killed (CliWrap then reports the cancellation instead of a result).
+    private async Task RecordExitAsync(CommandTask<CommandResult> task)
     {
         try
         {
-            return await reader.ReadLineAsync(abandonStandardError.Token);
+            exitCode = (await task).ExitCode;
         }
         catch (OperationCanceledException)
         {
-            return null;
+            exitCode = KilledExitCode;
+        }
+        catch (TimeoutException e)
+        {
+            // CliWrap waited 3 s for the killed program to go: the kill failed, and there is nothing more to do.
+            logger.LogWarning("{Program}: {Message}", Path.GetFileName(Name), e.Message);
+            exitCode = KilledExitCode;
         }
     }
 }
