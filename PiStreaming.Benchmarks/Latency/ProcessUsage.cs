@@ -53,6 +53,19 @@ public static class ProcessUsage
         }
     }
 
+    /// <summary>The whole command line (/proc/PID/cmdline), arguments separated by spaces.</summary>
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Processes whose parent is <paramref name="parentPid"/>.</summary>
     public static IReadOnlyList<int> Children(int parentPid) =>
         Directory.EnumerateDirectories("/proc")

@@ -15,6 +15,8 @@ public static class ResultTable
             ("pictures drawn per second", r => Number(r.PicturesDrawn / r.MeasuredSeconds, "F1")),
             ("distinct frames drawn / produced", r => $"{r.DistinctFramesDrawn} / {r.FramesProduced}"),
             ("unreadable stamps", r => r.UnreadableStamps.ToString(CultureInfo.InvariantCulture)),
+            ("camera on screen p50 (ms, still or video)", r => Number(Statistics.Percentile(r.FirstOnScreenMs.ToList(), 0.50))),
+            ("camera on screen max (ms)", r => Number(Statistics.Percentile(r.FirstOnScreenMs.ToList(), 1.0))),
             ($"first picture p50 (ms, page loads)", r => Number(Statistics.Percentile(r.FirstPictureMs.ToList(), 0.50))),
             ("first picture max (ms)", r => Number(Statistics.Percentile(r.FirstPictureMs.ToList(), 1.0))),
             ("  of it after the socket opened p50", r => Number(Statistics.Percentile(r.FirstPictureAfterSocketOpenMs.ToList(), 0.50))),

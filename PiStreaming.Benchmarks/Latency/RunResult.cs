@@ -12,6 +12,9 @@ public sealed record RunResult
     public required int FramesProduced { get; init; }
     public required IReadOnlyList<double> FirstPictureMs { get; init; }
     public required IReadOnlyList<double> FirstPictureAfterSocketOpenMs { get; init; }
+
+    /// <summary>Navigation to the first camera picture on screen: the page's still snapshot or the video, whichever came first.</summary>
+    public required IReadOnlyList<double> FirstOnScreenMs { get; init; }
     public required string Renderer { get; init; }
 
     /// <summary>The benchmark's own cost in the page: reading one picture's stamp.</summary>

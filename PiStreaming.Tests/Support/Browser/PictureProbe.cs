@@ -58,6 +58,9 @@ public static class PictureProbe
     /// <summary>Milliseconds from the start of navigation to the first drawn picture; null before it.</summary>
     public static Task<double?> FirstPictureMsAsync(IPage page) => page.EvaluateAsync<double?>("() => window.pictureProbe.firstPictureMs");
 
+    /// <summary>Milliseconds from navigation to the page's still snapshot on screen, null if it never showed.</summary>
+    public static Task<double?> FirstStillMsAsync(IPage page) => page.EvaluateAsync<double?>("() => window.pictureProbe.firstStillMs");
+
     /// <summary>Milliseconds from the video socket opening to the first picture drawn: the streaming part of the first picture.</summary>
     public static Task<double?> FirstPictureAfterSocketOpenMsAsync(IPage page) =>
         page.EvaluateAsync<double?>("() => window.pictureProbe.firstPictureMs === null ? null : window.pictureProbe.firstPictureMs - window.pictureProbe.socketOpenMs");

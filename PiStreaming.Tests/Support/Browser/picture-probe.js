@@ -27,6 +27,7 @@
     pictures: [], // { frame, producedMs, drawnMs }, one per drawn picture with a readable stamp
     unreadable: 0, // drawn pictures whose stamp failed its CRC (or had no room for one)
     firstPictureMs: null, // performance.now() at the first picture: milliseconds since navigation started
+    firstStillMs: null, // performance.now() at the first animation frame after the page's still snapshot loaded
     socketOpenMs: null, // performance.now() when the page's first WebSocket opened
     renderer: null, // 'webgl' or '2d', as jsmpg.js chose
     firstPictureType: null, // 'I' or 'P': the coding type of the first picture drawn
@@ -54,6 +55,18 @@
       });
     }
   };
+
+  // The page shows the newest snapshot (#still) until the video starts: note when it is on screen,
+  // at the first animation frame after it loaded (load events do not bubble, but they can be captured).
+  document.addEventListener('load', function (event) {
+    if (event.target && event.target.id === 'still' && probe.firstStillMs === null) {
+      requestAnimationFrame(function () {
+        if (probe.firstStillMs === null) {
+          probe.firstStillMs = performance.now();
+        }
+      });
+    }
+  }, true);
 
   var scratch = document.createElement('canvas');
   var context = scratch.getContext('2d', { willReadFrequently: true });
