@@ -12,7 +12,7 @@ namespace PiStreaming.Benchmarks;
 /// The server as users run it (a separate process started from PiStreaming.dll), with what a benchmark
 /// reads about it: its ports, its resident memory and CPU time (ffmpeg, its child, apart) and its log.
 /// </summary>
-public sealed partial class BenchmarkServer : IAsyncDisposable
+internal sealed partial class BenchmarkServer : IAsyncDisposable
 {
     // SIGTERM, not SIGINT: background jobs of a script ignore SIGINT.
     private const int SIGTERM = 15;

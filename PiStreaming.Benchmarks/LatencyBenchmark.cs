@@ -9,7 +9,7 @@ namespace PiStreaming.Benchmarks;
 /// to the draw time (same machine, same clock) is the latency. Several server runs (--compare) are
 /// measured one after the other and printed side by side.
 /// </summary>
-public static class LatencyBenchmark
+internal static class LatencyBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {

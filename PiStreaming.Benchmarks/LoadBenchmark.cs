@@ -12,7 +12,7 @@ namespace PiStreaming.Benchmarks;
 /// Many WebSocket viewers at once against the real server (a separate process, test pattern,
 /// 640x480, 24 fps): fan-out with memory, and stalled viewers beside healthy ones.
 /// </summary>
-public static class LoadBenchmark
+internal static class LoadBenchmark
 {
     private const int Width = 640, Height = 480;
     private const double FrameRate = 24;

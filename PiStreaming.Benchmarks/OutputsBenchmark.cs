@@ -10,7 +10,7 @@ namespace PiStreaming.Benchmarks;
 /// MPEG-1 and the JPEG encoder's CPU (each an ffmpeg process, read from /proc) while one MJPEG client
 /// watches, and the time to answer <c>--snapshots</c> snapshot requests while the JPEG encoder runs.
 /// </summary>
-public static class OutputsBenchmark
+internal static class OutputsBenchmark
 {
     private static readonly (string Size, string[] Arguments)[] Sizes =
     [

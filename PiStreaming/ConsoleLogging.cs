@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace PiStreaming;
 
 /// <summary>One short line per event on stderr (stdout stays free for piping): time, level if not info, message.</summary>
-public static class ConsoleLogging
+internal static class ConsoleLogging
 {
     public static ILoggerFactory Create(LogLevel level = LogLevel.Information) =>
         LoggerFactory.Create(logging => logging
@@ -33,7 +33,7 @@ public static class ConsoleLogging
                 LogLevel.Error or LogLevel.Critical => "error: ",
                 _ => "",
             };
-            textWriter.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {level}{message}");
+            textWriter.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss.fff} {level}{message}");
         }
     }
 }

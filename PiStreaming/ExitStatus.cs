@@ -5,7 +5,7 @@ namespace PiStreaming;
 /// server cannot recover from, 2 for bad usage (options, ports, a missing ffmpeg at start), 130 for a
 /// second stop signal. A failure is one line starting with "error:", never a stack trace.
 /// </summary>
-public sealed record ExitStatus(int Code, string? Error = null)
+internal sealed record ExitStatus(int Code, string? Error = null)
 {
     public const int FailedCode = 1;
     public const int UsageErrorCode = 2;

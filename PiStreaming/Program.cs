@@ -62,7 +62,7 @@ catch (FileNotFoundException e)
 DescriptorLimit.RaiseSoftToHard();
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
-using var shutdown = new ShutdownSignal();
+using var shutdown = new ShutdownSignal(TimeProvider.System);
 using var deadline = new StopDeadline(loggers, TimeProvider.System);
 await using var source = FrameSourceFactory.Create(options, loggers, ffmpeg);
 if (JsmpgPictureLimit.StartupWarning(options) is { } warning)

@@ -6,7 +6,7 @@ namespace PiStreaming;
 /// Ctrl+C (SIGINT) or SIGTERM asks for an orderly stop; a second one exits at once, for when the
 /// orderly stop is not fast enough for the person at the keyboard (helper programs are killed first).
 /// </summary>
-public sealed class ShutdownSignal : IDisposable
+internal sealed class ShutdownSignal : IDisposable
 {
     // Tools like `timeout` send their signal to the process and then to its whole group: one request.
     private static readonly TimeSpan SameRequest = TimeSpan.FromMilliseconds(100);
@@ -15,8 +15,11 @@ public sealed class ShutdownSignal : IDisposable
     private readonly PosixSignalRegistration[] registrations;
     private long firstSignalTimestamp;
 
-    public ShutdownSignal()
+    private readonly TimeProvider time;
+
+    public ShutdownSignal(TimeProvider time)
     {
+        this.time = time;
         registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
@@ -36,9 +39,9 @@ public sealed class ShutdownSignal : IDisposable
         context.Cancel = true; // keep the runtime from terminating; we stop in order
         if (requested.TrySetResult())
         {
-            firstSignalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+            firstSignalTimestamp = time.GetTimestamp();
         }
-        else if (System.Diagnostics.Stopwatch.GetElapsedTime(firstSignalTimestamp) > SameRequest)
+        else if (time.GetElapsedTime(firstSignalTimestamp) > SameRequest)
         {
             Console.Error.WriteLine("second stop signal: exiting now");
             Processes.ChildProcess.KillAll();

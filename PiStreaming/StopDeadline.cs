@@ -9,7 +9,7 @@ namespace PiStreaming;
 /// killed and the program exits with the status it would have had.
 /// </summary>
 /// <param name="loggers">flushed before exiting, so the log is complete.</param>
-public sealed class StopDeadline(ILoggerFactory loggers, TimeProvider time) : IDisposable
+internal sealed class StopDeadline(ILoggerFactory loggers, TimeProvider time) : IDisposable
 {
     /// <summary>The orderly stop takes well under a second, even with viewers that never answer the close.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);

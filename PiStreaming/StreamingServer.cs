@@ -13,7 +13,7 @@ namespace PiStreaming;
 /// Stops in order: camera and encoder first, then viewers (asked to close, aborted after a timeout),
 /// then the web server.
 /// </summary>
-public sealed class StreamingServer : IAsyncDisposable
+internal sealed class StreamingServer : IAsyncDisposable
 {
     private static readonly TimeSpan ViewerCloseTimeout = TimeSpan.FromMilliseconds(600);
     private static readonly TimeSpan WebStopTimeout = TimeSpan.FromMilliseconds(300);

@@ -8,7 +8,7 @@ namespace PiStreaming.Benchmarks.Latency;
 /// Each --compare string is one server run (its arguments split at spaces); the arguments after
 /// -- go to every run. Without --compare there is one run.
 /// </summary>
-public sealed record LatencyOptions
+internal sealed record LatencyOptions
 {
     public double Seconds { get; init; } = 20;
     public int PageLoads { get; init; } = 20;

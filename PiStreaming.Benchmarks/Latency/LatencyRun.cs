@@ -8,7 +8,7 @@ namespace PiStreaming.Benchmarks.Latency;
 /// One server run: start the server, time the first picture of several fresh page loads, then
 /// watch one page for the measured window, reading the frame stamp of every picture it draws.
 /// </summary>
-public sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWriter progress)
+internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, TextWriter progress)
 {
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BetweenLoads = TimeSpan.FromMilliseconds(370); // not a multiple of the GOP time

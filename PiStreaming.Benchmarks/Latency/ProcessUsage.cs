@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace PiStreaming.Benchmarks.Latency;
 
 /// <summary>CPU time and resident memory of one process, read from /proc.</summary>
-public static class ProcessUsage
+internal static class ProcessUsage
 {
     private const int ClockTicksName = 2; // _SC_CLK_TCK
     private static readonly long TicksPerSecond = SystemConfiguration(ClockTicksName);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PiStreaming.Benchmarks.Latency;
 
 /// <summary>The runs side by side, one column each, one row per number.</summary>
-public static class ResultTable
+internal static class ResultTable
 {
     public static void Print(TextWriter output, IReadOnlyList<RunResult> runs)
     {

@@ -1,7 +1,7 @@
 namespace PiStreaming.Benchmarks.Latency;
 
 /// <summary>What one server run measured.</summary>
-public sealed record RunResult
+internal sealed record RunResult
 {
     public required string Label { get; init; }
     public required IReadOnlyList<double> LatenciesMs { get; init; }
@@ -27,4 +27,4 @@ public sealed record RunResult
 }
 
 /// <summary>CPU in percent of one core over the measured window, and resident memory at its end.</summary>
-public sealed record ResourceUse(double CpuPercent, double ResidentMiB);
+internal sealed record ResourceUse(double CpuPercent, double ResidentMiB);

@@ -1,6 +1,6 @@
 namespace PiStreaming.Benchmarks.Latency;
 
-public static class Statistics
+internal static class Statistics
 {
     /// <summary>The value below which <paramref name="fraction"/> of the values lie (nearest rank); NaN for none.</summary>
     public static double Percentile(IReadOnlyCollection<double> values, double fraction)

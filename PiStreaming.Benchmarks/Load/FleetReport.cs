@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PiStreaming.Benchmarks.Load;
 
 /// <summary>Percentiles of a set of numbers.</summary>
-public sealed record Distribution(int Count, double Min, double P1, double P50, double P99, double Max)
+internal sealed record Distribution(int Count, double Min, double P1, double P50, double P99, double Max)
 {
     public static Distribution Of(IEnumerable<double> values)
     {
@@ -28,7 +28,7 @@ public sealed record Distribution(int Count, double Min, double P1, double P50, 
 /// <param name="HeaderMs">time from the fleet's start to each viewer's header.</param>
 /// <param name="ReceivedShare">pictures each viewer got in the window, as a share of the nominal rate.</param>
 /// <param name="BehindFirstViewerMs">for every I picture, how long after the first viewer each viewer got it.</param>
-public sealed record FleetReport(
+internal sealed record FleetReport(
     int Viewers,
     int HeadersOk,
     Distribution HeaderMs,

@@ -7,7 +7,7 @@ namespace PiStreaming.Benchmarks.Load;
 /// One benchmark viewer: a ClientWebSocket that checks the jsmp header and counts pictures, and notes
 /// when each I picture arrived (identified by a hash of its bytes) to compare viewers with each other.
 /// </summary>
-public sealed class LoadViewer
+internal sealed class LoadViewer
 {
     private readonly ClientWebSocket socket = new();
     private readonly byte[]? expectedHeader;

@@ -9,7 +9,7 @@ namespace PiStreaming.Benchmarks.Load;
 /// again; so the server faces the same number of stalled viewers all the time, old and new.
 /// <c>stallFor</c> of zero or less stalls until the fleet is disposed (checked then), never reconnecting.
 /// </summary>
-public sealed class StalledFleet : IAsyncDisposable
+internal sealed class StalledFleet : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly Task[] running;

@@ -11,7 +11,7 @@ namespace PiStreaming.Benchmarks.Load;
 /// fleet.BeginWindow(); ... fleet.EndWindow(); var report = fleet.Report(24);
 /// </code>
 /// </summary>
-public sealed class ViewerFleet : IAsyncDisposable
+internal sealed class ViewerFleet : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly List<LoadViewer> viewers;

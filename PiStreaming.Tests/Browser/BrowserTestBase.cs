@@ -3,7 +3,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>One real server (test pattern) and one headless Chromium, shared by a fixture's tests.</summary>
-public abstract class BrowserTestBase
+internal abstract class BrowserTestBase
 {
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

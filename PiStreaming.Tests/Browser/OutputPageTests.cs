@@ -4,7 +4,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The MJPEG stream in a plain &lt;img&gt;, and the page's still snapshot before its video.</summary>
-public class OutputPageTests : BrowserTestBase
+internal class OutputPageTests : BrowserTestBase
 {
     [Test]
     public async Task An_img_showing_the_mjpeg_stream_shows_changing_pictures()

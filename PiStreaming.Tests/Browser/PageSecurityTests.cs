@@ -7,7 +7,7 @@ namespace PiStreaming.Tests.Browser;
 /// The page under its own Content-Security-Policy still plays, and a page from another site cannot
 /// watch the camera through a visitor's browser (cross-site WebSocket hijacking).
 /// </summary>
-public class PageSecurityTests : BrowserTestBase
+internal class PageSecurityTests : BrowserTestBase
 {
     [Test]
     public async Task Page_plays_under_its_content_security_policy_with_no_violation()

@@ -4,7 +4,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The page in a real desktop browser, fed by the real server's test pattern.</summary>
-public class PageTests : BrowserTestBase
+internal class PageTests : BrowserTestBase
 {
     [Test]
     public async Task Canvas_shows_the_moving_test_pattern_frame_by_frame()

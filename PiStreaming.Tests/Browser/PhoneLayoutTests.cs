@@ -4,7 +4,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Browser;
 
 /// <summary>The page on a phone-sized touch screen with a mobile browser's user agent.</summary>
-public class PhoneLayoutTests : BrowserTestBase
+internal class PhoneLayoutTests : BrowserTestBase
 {
     // Where the video is on the page; filled in by Playwright, so parameterless and settable.
     private sealed record Box

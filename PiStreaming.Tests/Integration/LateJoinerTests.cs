@@ -5,7 +5,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Integration;
 
 /// <summary>Instant start: a viewer connecting mid-GOP gets the current GOP at once, then the live stream.</summary>
-public class LateJoinerTests
+internal class LateJoinerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

@@ -7,7 +7,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Integration;
 
 /// <summary>Viewers that stop reading, on real sockets whose TCP window fills up.</summary>
-public class SlowViewerTests
+internal class SlowViewerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

@@ -9,7 +9,7 @@ using PiStreaming.Web;
 namespace PiStreaming.Tests.Integration;
 
 /// <summary>Real server, real ffmpeg, real WebSocket clients on loopback.</summary>
-public class StreamingTests
+internal class StreamingTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

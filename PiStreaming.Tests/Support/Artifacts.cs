@@ -1,7 +1,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Files tests leave for people to look at: artifacts/ at the repository root (ignored by git).</summary>
-public static class Artifacts
+internal static class Artifacts
 {
     /// <summary>A path under artifacts/<paramref name="folder"/>, created if needed.</summary>
     public static string PathFor(string folder, string fileName)

@@ -1,7 +1,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>The helper programs an in-process server has started: children of this test process.</summary>
-public static class ChildProcesses
+internal static class ChildProcesses
 {
     /// <summary>How many children of this process have <paramref name="text"/> in their command line (e.g. "mjpeg").</summary>
     public static int CountWith(string text) =>

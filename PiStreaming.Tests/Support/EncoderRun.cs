@@ -5,7 +5,7 @@ using PiStreaming.Processes;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Feeds frames through the server's real encoder and collects every picture it writes.</summary>
-public static class EncoderRun
+internal static class EncoderRun
 {
     public static async Task<List<EncodedPicture>> EncodeAsync(EncoderSettings settings, IEnumerable<byte[]> frames)
     {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace PiStreaming.Tests.Support;
 
-public static class Eventually
+internal static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <paramref name="timeout"/>.</summary>
     public static async Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string what)

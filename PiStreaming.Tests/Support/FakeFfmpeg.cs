@@ -7,7 +7,7 @@ namespace PiStreaming.Tests.Support;
 /// on the server's PATH: a script standing in for a broken ffmpeg, or a copy of the real one that the
 /// test can take away while the server runs.
 /// </summary>
-public sealed class FakeFfmpeg : IDisposable
+internal sealed class FakeFfmpeg : IDisposable
 {
     private readonly DirectoryInfo directory;
 

@@ -10,7 +10,7 @@ namespace PiStreaming.Tests.Support;
 /// pad filter makes the padding: an I420 picture <c>stride</c> wide has exactly the camera's layout
 /// (luma rows of stride bytes, chroma rows of half that, no padding rows).
 /// </summary>
-public sealed class FakeRpicam : IDisposable
+internal sealed class FakeRpicam : IDisposable
 {
     private readonly FrameFormat format;
     private readonly int stride;

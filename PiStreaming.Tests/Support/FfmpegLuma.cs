@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Decodes an MPEG-1 stream with ffmpeg into its pictures' luma planes.</summary>
-public static class FfmpegLuma
+internal static class FfmpegLuma
 {
     public static async Task<List<byte[]>> DecodeAsync(byte[] mpeg1Stream, int width, int height)
     {

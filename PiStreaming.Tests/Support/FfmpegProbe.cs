@@ -4,7 +4,7 @@ using System.Globalization;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Decodes a received MPEG-1 stream with ffmpeg itself, to prove it is real video.</summary>
-public static class FfmpegProbe
+internal static class FfmpegProbe
 {
     public sealed record Decoded(int Width, int Height, int Frames, string Errors);
 

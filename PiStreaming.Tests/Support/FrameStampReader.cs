@@ -3,7 +3,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Reads a <see cref="FrameStamp"/> back from a luma plane, as picture-probe.js does in the browser.</summary>
-public static class FrameStampReader
+internal static class FrameStampReader
 {
     public readonly record struct Stamp(int Frame, int Time24);
 

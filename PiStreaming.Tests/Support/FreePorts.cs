@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Loopback ports that were free a moment ago, for a server that must come back on the same ports.</summary>
-public static class FreePorts
+internal static class FreePorts
 {
     public static int[] Pick(int count)
     {

@@ -7,7 +7,7 @@ namespace PiStreaming.Tests.Support;
 /// like a wrapper script's stray child: it holds the program's stdout and stderr open after the program
 /// is killed. Its pid goes to a file so the test can end it.
 /// </summary>
-public static class LeftBehind
+internal static class LeftBehind
 {
     /// <summary>Shell lines that start it (a subshell's background child, so it is reparented away from the tree).</summary>
     public static string Script(string pidFile) => $"( sleep 600 & echo $! > '{pidFile}' )";

@@ -3,7 +3,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Reads /stream.mjpg as an &lt;img&gt; would, and turns what it got into pictures with ffmpeg.</summary>
-public static class MjpegClient
+internal static class MjpegClient
 {
     /// <summary>The raw bytes of the multipart stream received within <paramref name="duration"/>.</summary>
     public static async Task<(HttpResponseMessage Response, byte[] Body)> ReceiveAsync(HttpClient http, Uri uri, TimeSpan duration)

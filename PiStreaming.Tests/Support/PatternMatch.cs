@@ -3,7 +3,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>How closely a picture read back from the browser matches the test pattern frame its stamp names.</summary>
-public static class PatternMatch
+internal static class PatternMatch
 {
     /// <summary>Mean absolute luma difference between the captured picture and test pattern frame <paramref name="frame"/>.</summary>
     public static double MeanLumaError(CapturedPicture picture, long frame, double producedMs)

@@ -1,7 +1,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Compares raw I420 pictures.</summary>
-public static class Pictures
+internal static class Pictures
 {
     /// <summary>Mean absolute difference per byte (luma and chroma): about 0-3 for the same picture after MPEG-1, tens for a different one.</summary>
     public static double MeanAbsoluteDifference(byte[] a, byte[] b)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>A raw TCP client for what no well-behaved client library would send: malformed requests, bad WebSocket frames.</summary>
-public sealed class RawConnection : IDisposable
+internal sealed class RawConnection : IDisposable
 {
     private readonly TcpClient client = new();
 

@@ -6,7 +6,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Pictures from the real encoder: ffmpeg with the server's own arguments on its testsrc, made once per test run.</summary>
-public static class RealPictures
+internal static class RealPictures
 {
     private static readonly Lazy<Task<IReadOnlyList<EncodedPicture>>> Encoded = new(() => EncodeAsync(48));
 

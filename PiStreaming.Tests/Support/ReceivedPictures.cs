@@ -3,7 +3,7 @@ using PiStreaming.Encoding;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Reads what a viewer received: which picture each WebSocket message carries.</summary>
-public static class ReceivedPictures
+internal static class ReceivedPictures
 {
     /// <param name="IsWhole">the message holds the picture as encoded, with its start code (and headers before an I picture).</param>
     public readonly record struct Picture(PictureType Type, int TemporalReference, bool HasSequenceHeader, bool IsWhole);

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>Builds a ReadOnlySequence out of separate chunks, as a pipe would deliver them.</summary>
-public static class Sequences
+internal static class Sequences
 {
     public static ReadOnlySequence<byte> Of(params byte[][] chunks)
     {

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>The server as users run it: a separate process, signalled like a terminal would.</summary>
-public sealed partial class ServerProcess : IDisposable
+internal sealed partial class ServerProcess : IDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> errorLines = new();

@@ -4,7 +4,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>A camera that is down: it delivers no frames until stopped.</summary>
-public sealed class SilentSource : IFrameSource
+internal sealed class SilentSource : IFrameSource
 {
     public string Name => "silent camera";
 

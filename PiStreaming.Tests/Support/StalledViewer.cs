@@ -9,7 +9,7 @@ namespace PiStreaming.Tests.Support;
 /// TCP window. <see cref="ResumeAsync"/> reads what arrived after all, through .NET's own WebSocket.
 /// (Shared with the load benchmark, so no NUnit here.)
 /// </summary>
-public sealed class StalledViewer : IDisposable
+internal sealed class StalledViewer : IDisposable
 {
     private readonly Socket socket;
 

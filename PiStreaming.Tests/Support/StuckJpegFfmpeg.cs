@@ -1,7 +1,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>An ffmpeg wrapper for the encoders: the real ffmpeg, except that the JPEG encoder hangs without reading its input.</summary>
-public static class StuckJpegFfmpeg
+internal static class StuckJpegFfmpeg
 {
     /// <returns>the wrapper's path, in a temporary folder of its own.</returns>
     public static async Task<string> CreateAsync()

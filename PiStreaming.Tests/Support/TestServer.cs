@@ -8,7 +8,7 @@ using PiStreaming.Web;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>The real server, in this process, on ephemeral loopback ports.</summary>
-public sealed class TestServer : IAsyncDisposable
+internal sealed class TestServer : IAsyncDisposable
 {
     private readonly ILoggerFactory loggers;
 

@@ -1,7 +1,7 @@
 namespace PiStreaming.Tests.Support;
 
 /// <summary>What a viewer's messages hold, whichever latency mode framed them.</summary>
-public static class VideoMessages
+internal static class VideoMessages
 {
     /// <summary>
     /// Pictures in a run of video messages. In low-latency mode a viewer's first picture is followed

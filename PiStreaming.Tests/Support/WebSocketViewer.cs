@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 namespace PiStreaming.Tests.Support;
 
 /// <summary>A test client: a real ClientWebSocket that collects whole binary messages.</summary>
-public sealed class WebSocketViewer : IDisposable
+internal sealed class WebSocketViewer : IDisposable
 {
     private readonly ClientWebSocket socket = new();
 

@@ -7,7 +7,7 @@ using PiStreaming.Tests.Support;
 namespace PiStreaming.Tests.Unit;
 
 /// <summary>The join cache on real encoder output (GOPs of 12: an I picture with sequence header, 11 P pictures).</summary>
-public class JoinCacheTests
+internal class JoinCacheTests
 {
     private static List<FramedPicture> Framed(IEnumerable<EncodedPicture> pictures, LatencyMode latency = LatencyMode.Low) =>
         pictures.Select(p => FramedPicture.Create(p, latency)).ToList();

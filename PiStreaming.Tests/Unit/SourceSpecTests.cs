@@ -2,7 +2,7 @@ using PiStreaming.Sources;
 
 namespace PiStreaming.Tests.Unit;
 
-public class SourceSpecTests
+internal class SourceSpecTests
 {
     [TestCase("testpattern", SourceKind.TestPattern, null)]
     [TestCase("stdin", SourceKind.Stdin, null)]

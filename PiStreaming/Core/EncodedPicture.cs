@@ -1,6 +1,6 @@
 namespace PiStreaming.Core;
 
-public enum PictureType
+internal enum PictureType
 {
     Unknown = 0,
     I = 1,
@@ -12,7 +12,7 @@ public enum PictureType
 /// One MPEG-1 picture as the encoder wrote it, with the sequence and GOP headers that precede it
 /// (ffmpeg writes them before every I picture). This is the unit everything downstream works with.
 /// </summary>
-public sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Type, bool HasSequenceHeader)
+internal sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Type, bool HasSequenceHeader)
 {
     private const byte PictureStartCode = 0x00;
     private const byte SequenceHeaderCode = 0xB3;

@@ -1,7 +1,7 @@
 namespace PiStreaming.Core;
 
 /// <summary>The size of raw I420 (YUV 4:2:0 planar) frames: a full-size Y plane, then quarter-size U and V planes.</summary>
-public readonly record struct FrameFormat(int Width, int Height)
+internal readonly record struct FrameFormat(int Width, int Height)
 {
     public int LumaSize => Width * Height;
     public int ChromaSize => Width / 2 * (Height / 2);

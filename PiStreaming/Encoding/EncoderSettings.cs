@@ -4,7 +4,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Encoding;
 
 /// <summary>What the encoder needs to know; built from the server options.</summary>
-public sealed record EncoderSettings(
+internal sealed record EncoderSettings(
     FrameFormat Format,
     Mpeg1FrameRate FrameRate,
     int BitrateKbps,

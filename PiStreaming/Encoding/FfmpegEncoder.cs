@@ -122,7 +122,7 @@ internal sealed class FfmpegEncoder : IAsyncDisposable
         }
         catch (IOException)
         {
-            // ffmpeg is already gone (e.g. it got the terminal's Ctrl+C too).
+            // ffmpeg is already gone (it failed or was killed).
         }
 
         await process.StopAsync(timeout);

@@ -10,7 +10,7 @@ namespace PiStreaming.Encoding;
 /// behind a Content-length header the moment it is encoded. The payload is MPEG-1 despite the
 /// muxer's name.
 /// </summary>
-public static class MultipartPacketParser
+internal static class MultipartPacketParser
 {
     private static ReadOnlySpan<byte> ContentLength => "Content-length:"u8;
     private static ReadOnlySpan<byte> LineEnd => "\r\n"u8;

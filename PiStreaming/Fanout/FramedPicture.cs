@@ -15,7 +15,7 @@ namespace PiStreaming.Fanout;
 /// A viewer's first picture goes out whole, followed by a message holding just the start code.
 /// </para>
 /// </summary>
-public sealed class FramedPicture
+internal sealed class FramedPicture
 {
     private static readonly byte[] PictureStartCode = [0x00, 0x00, 0x01, 0x00];
     private static readonly ReadOnlyMemory<byte> StartCodeMessage = PictureStartCode;

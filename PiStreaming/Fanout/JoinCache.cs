@@ -9,7 +9,7 @@ namespace PiStreaming.Fanout;
 /// A GOP longer than this is not replayed: such a viewer waits for the next join point instead of
 /// starting with a backlog its queue could not hold.
 /// </param>
-public sealed class JoinCache(int maxPictures)
+internal sealed class JoinCache(int maxPictures)
 {
     private readonly List<FramedPicture> pictures = [];
 

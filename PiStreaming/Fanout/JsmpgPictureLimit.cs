@@ -9,7 +9,7 @@ namespace PiStreaming.Fanout;
 /// the browser, and one close to it risks it. I pictures are the big ones. This warns at start-up
 /// when the settings make that likely, and again when a real picture comes close.
 /// </summary>
-public sealed class JsmpgPictureLimit(ILogger logger)
+internal sealed class JsmpgPictureLimit(ILogger logger)
 {
     public const int BufferBytes = 512 * 1024;
 

@@ -6,7 +6,7 @@ namespace PiStreaming.Fanout;
 /// a whole, so skipping ahead never splits a picture's messages (in low-latency mode a picture sent
 /// whole is followed by a separate start code message).
 /// </summary>
-public readonly record struct OutgoingPicture(FramedPicture Picture, bool StartsStream)
+internal readonly record struct OutgoingPicture(FramedPicture Picture, bool StartsStream)
 {
     public IReadOnlyList<ReadOnlyMemory<byte>> Messages => StartsStream ? Picture.JoinMessages : Picture.Messages;
 }

@@ -5,7 +5,7 @@ namespace PiStreaming.Fanout;
 /// stalled or vanished client). Its backlog is bounded, so it never costs more than a little memory,
 /// and it never delays the encoder or other viewers.
 /// </summary>
-public sealed record SlowViewerPolicy
+internal sealed record SlowViewerPolicy
 {
     /// <summary>How much video may wait for one viewer. Beyond it, the viewer skips ahead to the next I picture.</summary>
     public TimeSpan MaxBacklog { get; init; } = TimeSpan.FromSeconds(2);

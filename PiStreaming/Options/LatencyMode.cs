@@ -4,7 +4,7 @@ namespace PiStreaming.Options;
 /// How hard the server works against the two frame intervals of waiting in an MPEG-1/jsmpg.js
 /// pipeline (see README, "Latency modes").
 /// </summary>
-public enum LatencyMode
+internal enum LatencyMode
 {
     /// <summary>
     /// ffmpeg releases each picture as soon as it is encoded, and each message ends with the next

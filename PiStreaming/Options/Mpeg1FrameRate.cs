@@ -8,7 +8,7 @@ namespace PiStreaming.Options;
 /// they arrive, so playback follows the camera's real pace. Only the rate written in the stream
 /// header (used by file players) differs.
 /// </summary>
-public sealed record Mpeg1FrameRate(int Numerator, int Denominator)
+internal sealed record Mpeg1FrameRate(int Numerator, int Denominator)
 {
     private static readonly Mpeg1FrameRate[] Coded =
     [

@@ -8,7 +8,7 @@ using PiStreaming.Sources;
 namespace PiStreaming.Options;
 
 /// <summary>The command line: every option, its default and its validation rule.</summary>
-public static partial class ServerCommandLine
+internal static partial class ServerCommandLine
 {
     private static readonly ServerOptions Defaults = new();
 

@@ -4,7 +4,7 @@ using PiStreaming.Fanout;
 namespace PiStreaming.Options;
 
 /// <summary>Everything the server was asked to do, after validation.</summary>
-public sealed record ServerOptions
+internal sealed record ServerOptions
 {
     public const int MaxWidth = 1920;
     public const int MaxHeight = 1080;

@@ -9,7 +9,7 @@ namespace PiStreaming.Processes;
 /// A helper program (ffmpeg, a camera tool) run through CliWrap, with binary stdin/stdout as streams,
 /// its stderr logged line by line, and the whole process tree killed when disposed.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
     /// <summary>The exit code reported for a program this server killed (128 + SIGKILL, as a shell says it).</summary>
     public const int KilledExitCode = 137;
@@ -172,4 +172,4 @@ public sealed class ChildProcess : IAsyncDisposable
 }
 
 /// <summary>A helper program could not be started or failed; the message says what to do.</summary>
-public sealed class ChildProcessException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class ChildProcessException(string message, Exception? inner = null) : Exception(message, inner);

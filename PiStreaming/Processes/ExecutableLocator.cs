@@ -1,7 +1,7 @@
 namespace PiStreaming.Processes;
 
 /// <summary>Finds programs on PATH, so a missing one is reported before anything starts.</summary>
-public static class ExecutableLocator
+internal static class ExecutableLocator
 {
     public static string? Find(string name)
     {

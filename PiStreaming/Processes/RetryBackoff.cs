@@ -5,17 +5,13 @@ namespace PiStreaming.Processes;
 /// 10 s; back to 1 s once an attempt has worked for a minute, so a program that fails now and then
 /// is restarted quickly while one that keeps failing costs little.
 /// </summary>
-public sealed class RetryBackoff(TimeProvider time)
+internal sealed class RetryBackoff(TimeProvider time)
 {
     public static readonly TimeSpan First = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Max = TimeSpan.FromSeconds(10);
 
     /// <summary>How long an attempt must have worked before its failure starts the sequence over.</summary>
     public static readonly TimeSpan HealthyFor = TimeSpan.FromMinutes(1);
-
-    // A terminal's Ctrl+C reaches the helper program as well as the server, and the program may stop
-    // first: wait this long (part of the delay) before reporting a failure, so a stop request wins quietly.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
 
     private TimeSpan next = First;
     private long? workingSince;
@@ -37,19 +33,20 @@ public sealed class RetryBackoff(TimeProvider time)
         return delay;
     }
 
-    /// <summary>
-    /// After a failure: takes the <see cref="Next"/> delay, reports the failure with it (after a short
-    /// grace, unless a stop request came first) and waits out the rest.
-    /// </summary>
-    /// <returns>false when <paramref name="cancellationToken"/> fired: stop instead of retrying.</returns>
+    /// <summary>After a failure: takes the <see cref="Next"/> delay, reports the failure with it and waits it out.</summary>
+    /// <returns>false when <paramref name="cancellationToken"/> fired (the failure was the stop itself): stop instead of retrying.</returns>
     public async Task<bool> WaitAfterFailureAsync(Action<TimeSpan> report, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
         var delay = Next();
+        report(delay);
         try
         {
-            await Task.Delay(StopGrace, time, cancellationToken);
-            report(delay);
-            await Task.Delay(delay - StopGrace, time, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
             return true;
         }
         catch (OperationCanceledException)

@@ -5,7 +5,7 @@ namespace PiStreaming.Sources;
 /// once and the read underneath is left to finish on its own, into a buffer nobody reads any more.
 /// Only for stopping: after a cancelled read the stream is not to be read again.
 /// </summary>
-public sealed class AbandonableReadStream(Stream inner) : Stream
+internal sealed class AbandonableReadStream(Stream inner) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;

@@ -11,7 +11,7 @@ namespace PiStreaming.Sources;
 /// <param name="FlipsFrames">the program applies the requested flips itself.</param>
 /// <param name="WhenMissing">what to do when none of <paramref name="Programs"/> is found.</param>
 /// <param name="WhenStopped">what to check when the program fails or ends.</param>
-public sealed record CameraCommand(
+internal sealed record CameraCommand(
     string Name,
     IReadOnlyList<string> Programs,
     IReadOnlyList<string> Arguments,

@@ -7,7 +7,7 @@ namespace PiStreaming.Sources;
 /// ffmpeg as a camera: a USB webcam (v4l2) or a video file, decoded and converted to raw I420
 /// frames of the configured size and rate on stdout.
 /// </summary>
-public static class FfmpegDecoderCommand
+internal static class FfmpegDecoderCommand
 {
     public static CameraCommand ForWebcam(ServerOptions options, string device, string ffmpegPath) =>
         Create(options, ffmpegPath, $"webcam {device}", format => WebcamArguments(device, format, options.FrameRate),

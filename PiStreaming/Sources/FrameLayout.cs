@@ -7,7 +7,7 @@ namespace PiStreaming.Sources;
 /// rows below the picture. That is what rpicam-vid writes. The padding is cut off before encoding,
 /// so the encoder and the jsmp header see the true picture size.
 /// </summary>
-public sealed record FrameLayout
+internal sealed record FrameLayout
 {
     /// <summary>Pi 4 and older round each luma row up to a multiple of this many bytes.</summary>
     public const int RpicamRowAlignment = 64;

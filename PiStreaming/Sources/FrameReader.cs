@@ -5,7 +5,7 @@ namespace PiStreaming.Sources;
 /// camera tool, standard input), cutting off row padding. The returned memory is reused for the
 /// next frame.
 /// </summary>
-public sealed class FrameReader
+internal sealed class FrameReader
 {
     private readonly Stream input;
     private readonly FrameLayout layout;

@@ -4,7 +4,7 @@ using PiStreaming.Options;
 namespace PiStreaming.Sources;
 
 /// <summary>Turns the --source option into a frame source. New sources are added here.</summary>
-public static class FrameSourceFactory
+internal static class FrameSourceFactory
 {
     /// <param name="ffmpegPath">the ffmpeg that reads webcams and files.</param>
     /// <exception cref="FormatException">the source is not one of <see cref="SourceSpec.Syntax"/> (options are validated before this).</exception>

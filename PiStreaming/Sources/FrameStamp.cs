@@ -13,7 +13,7 @@ namespace PiStreaming.Sources;
 /// </list>
 /// The stamp's area has neutral chroma, so it reads the same from luma or from RGB.
 /// </summary>
-public readonly record struct FrameStamp(long FrameNumber, long ProducedAtUnixMilliseconds)
+internal readonly record struct FrameStamp(long FrameNumber, long ProducedAtUnixMilliseconds)
 {
     public const int BlockSize = 16;
     public const int Bits = 48;

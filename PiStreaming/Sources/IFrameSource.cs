@@ -5,7 +5,7 @@ namespace PiStreaming.Sources;
 /// at its own pace. A yielded frame's memory is only valid until the next one is requested, so
 /// sources can reuse one buffer.
 /// </summary>
-public interface IFrameSource : IAsyncDisposable
+internal interface IFrameSource : IAsyncDisposable
 {
     /// <summary>A short name for log lines, e.g. "test pattern".</summary>
     string Name { get; }

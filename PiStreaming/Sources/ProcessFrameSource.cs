@@ -10,7 +10,7 @@ namespace PiStreaming.Sources;
 /// after a backoff, for ever: the frames simply pause, so the encoder and the viewers carry on and
 /// video resumes when the camera comes back.
 /// </summary>
-public sealed class ProcessFrameSource(CameraCommand command, TimeProvider time, ILogger<ProcessFrameSource> logger) : IFrameSource
+internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider time, ILogger<ProcessFrameSource> logger) : IFrameSource
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 

@@ -7,7 +7,7 @@ namespace PiStreaming.Sources;
 /// The Raspberry Pi camera through rpicam-vid (called libcamera-vid before 2023): raw yuv420 frames
 /// on stdout for ever, no preview window, one flush per frame. The camera flips in hardware.
 /// </summary>
-public static class RpicamCommand
+internal static class RpicamCommand
 {
     public static readonly IReadOnlyList<string> Programs = ["rpicam-vid", "libcamera-vid"];
 

@@ -1,6 +1,6 @@
 namespace PiStreaming.Sources;
 
-public enum SourceKind
+internal enum SourceKind
 {
     TestPattern,
     Stdin,
@@ -10,7 +10,7 @@ public enum SourceKind
 }
 
 /// <summary>The --source option taken apart: what kind of source, and which device or file.</summary>
-public sealed record SourceSpec(SourceKind Kind, string? Target = null)
+internal sealed record SourceSpec(SourceKind Kind, string? Target = null)
 {
     public const string DefaultVideoDevice = "/dev/video0";
     public const string Syntax = "testpattern, stdin, rpicam, v4l2[:/dev/videoN] or file:PATH";

@@ -8,7 +8,7 @@ namespace PiStreaming.Sources;
 /// which nothing interrupts: a silent producer (<c>sleep 60 | PiStreaming --source stdin</c>) would
 /// hold up every stop.
 /// </summary>
-public static class StandardInput
+internal static class StandardInput
 {
     /// <summary>Opens fd 0; the stream owns it (nothing else reads standard input).</summary>
     public static Stream Open()

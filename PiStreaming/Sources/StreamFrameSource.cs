@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace PiStreaming.Sources;
 
 /// <summary>Raw I420 frames read back to back from a stream, e.g. standard input fed by a camera tool.</summary>
-public sealed class StreamFrameSource(string name, FrameLayout layout, Stream input, ILogger<StreamFrameSource> logger) : IFrameSource
+internal sealed class StreamFrameSource(string name, FrameLayout layout, Stream input, ILogger<StreamFrameSource> logger) : IFrameSource
 {
     public string Name => name;
 

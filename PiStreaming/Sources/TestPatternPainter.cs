@@ -5,7 +5,7 @@ namespace PiStreaming.Sources;
 /// square and the frame number in large digits, so that motion and dropped frames are easy to see;
 /// and a <see cref="FrameStamp"/> at the bottom, so that machines can see them too.
 /// </summary>
-public sealed class TestPatternPainter(FrameFormat format)
+internal sealed class TestPatternPainter(FrameFormat format)
 {
     private const int DigitScale = 4;
 

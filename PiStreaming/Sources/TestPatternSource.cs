@@ -6,7 +6,7 @@ namespace PiStreaming.Sources;
 /// The default camera: a generated moving picture, paced at the configured frame rate. Each frame is
 /// stamped with the wall-clock time it was painted, which is when it is handed to the encoder.
 /// </summary>
-public sealed class TestPatternSource(FrameFormat format, double framesPerSecond, TimeProvider? clock = null) : IFrameSource
+internal sealed class TestPatternSource(FrameFormat format, double framesPerSecond, TimeProvider? clock = null) : IFrameSource
 {
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
     private readonly TestPatternPainter painter = new(format);

@@ -6,7 +6,7 @@ namespace PiStreaming.Sources;
 /// The video devices present (/dev/videoN), with the names the kernel gives them, for --list-devices.
 /// A webcam often shows up as two devices; the first of the pair is usually the picture.
 /// </summary>
-public static class VideoDevices
+internal static class VideoDevices
 {
     public sealed record Device(string Path, string? Name);
 

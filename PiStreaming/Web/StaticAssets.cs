@@ -1,7 +1,7 @@
 namespace PiStreaming.Web;
 
 /// <summary>The page template and the jsmpg.js decoder, loaded once at start-up.</summary>
-public sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
+internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
 {
     /// <summary>Where the build copies static/index.html and jsmpg.js (from the npm package jsmpeg).</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "static");

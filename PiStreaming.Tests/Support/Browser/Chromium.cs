@@ -6,7 +6,7 @@ namespace PiStreaming.Tests.Support;
 /// Debian's headless Chromium driven by Playwright. Playwright's own browser downloads are not used:
 /// ./build.sh installs the chromium package and this points Playwright at it.
 /// </summary>
-public sealed class Chromium : IAsyncDisposable
+internal sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 

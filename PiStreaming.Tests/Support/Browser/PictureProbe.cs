@@ -5,7 +5,7 @@ namespace PiStreaming.Tests.Support;
 // Filled in by Playwright from the script's objects, so: parameterless, settable, names as in the script.
 
 /// <summary>One picture jsmpg.js drew, identified by its frame stamp.</summary>
-public sealed record DrawnPicture
+internal sealed record DrawnPicture
 {
     /// <summary>The frame number, modulo 65536.</summary>
     public int Frame { get; init; }
@@ -20,7 +20,7 @@ public sealed record DrawnPicture
 }
 
 /// <summary>One drawn picture read back from the canvas: its stamp (null if unreadable) and its luma, sampled every Step pixels.</summary>
-public sealed record CapturedPicture
+internal sealed record CapturedPicture
 {
     public DrawnPicture? Stamp { get; init; }
 
@@ -37,7 +37,7 @@ public sealed record CapturedPicture
 /// The C# side of picture-probe.js: a script added to every page of a browser context that reads the
 /// frame stamp of each picture the page draws.
 /// </summary>
-public static class PictureProbe
+internal static class PictureProbe
 {
     private static readonly Lazy<string> Script = new(() =>
     {
