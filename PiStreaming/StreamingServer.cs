@@ -72,7 +72,9 @@ internal sealed class StreamingServer : IAsyncDisposable
         var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, time);
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
             options.MjpegQuality, options.EncoderLinger, broadcaster, time, loggers);
-        var web = await WebServer.StartAsync(options, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
+        var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
+            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
+        var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
         return new StreamingServer(source, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
     }
 

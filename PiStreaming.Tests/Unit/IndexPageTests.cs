@@ -7,7 +7,7 @@ namespace PiStreaming.Tests.Unit;
 public class IndexPageTests
 {
     private const string Template = "ws://@ADDRESS@/ @WIDTH@x@HEIGHT@ @COLOR@ on @BGCOLOR@";
-    private readonly IndexPage page = new(Template, new ServerOptions { Width = 800, Height = 600, Color = "#abc", BackgroundColor = "#123456" });
+    private readonly IndexPage page = new(Template, new PageLook(new FrameFormat(800, 600), "#abc", "#123456"), []);
 
     [TestCase("camera.local", "ws://camera.local:8084/")]
     [TestCase("192.168.1.20", "ws://192.168.1.20:8084/")]

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PiStreaming.Options;
 
 namespace PiStreaming.Web;
 
@@ -9,7 +8,7 @@ namespace PiStreaming.Web;
 /// Fills in the page template. @ADDRESS@ becomes the host name the browser itself used plus the
 /// WebSocket port, so the page works through host names, IP addresses and port forwarding.
 /// </summary>
-internal sealed class IndexPage(string template, ServerOptions options)
+internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins)
 {
     public RenderedPage Render(string? requestHost, IPAddress? localAddress, int webSocketPort)
     {
@@ -17,11 +16,11 @@ internal sealed class IndexPage(string template, ServerOptions options)
         var address = $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}";
         var html = template
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
-            .Replace("@WIDTH@", options.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("@HEIGHT@", options.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("@COLOR@", options.Color, StringComparison.Ordinal)
-            .Replace("@BGCOLOR@", options.BackgroundColor, StringComparison.Ordinal);
-        return new RenderedPage(html, ContentSecurityPolicy.For(html, $"ws://{address}", options.AllowedOrigins));
+            .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
+            .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal);
+        return new RenderedPage(html, ContentSecurityPolicy.For(html, $"ws://{address}", allowedOrigins));
     }
 
     // Kestrel already rejects malformed Host headers; this also keeps anything but a plain

@@ -5,10 +5,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Fanout;
-using PiStreaming.Options;
 using PiStreaming.Pipeline;
 using PiStreaming.Processes;
-using PiStreaming.Sources;
 
 namespace PiStreaming.Web;
 
@@ -37,7 +35,7 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        ServerOptions options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ILoggerFactory loggers,
+        WebSettings options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -76,23 +74,17 @@ internal sealed class WebServer : IAsyncDisposable
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
             http.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
             webSocket.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
-            webSocket.Use(next => connection =>
-            {
-                // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is
-                // a minute of video hidden from the slow-viewer policy (and that much latency for a slow one).
-                // A quarter of a second at the full bitrate (at least 64 KiB) suffices for real network paths.
-                if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
-                {
-                    socket.SendBufferSize = SendBufferSize(options.BitrateKbps);
-                }
-
-                return next(connection);
-            });
+            // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is a
+            // minute of video hidden from the slow-viewer policy (and that much latency for a slow one). A
+            // quarter of a second at the video's bitrate (at least 64 KiB) suffices for real network paths;
+            // the page port, which also streams JPEGs, gets at least 256 KiB.
+            webSocket.Use(SendBuffer(SendBufferSize(options.BitrateKbps)));
+            http.Use(SendBuffer(Math.Max(256 * 1024, SendBufferSize(options.BitrateKbps))));
         });
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
-        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(new FrameFormat(options.Width, options.Height)),
+        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
             new OriginPolicy(options.AllowedOrigins), logger, TimeProvider.System);
         app.Use((context, next) =>
         {
@@ -107,8 +99,8 @@ internal sealed class WebServer : IAsyncDisposable
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options), assets, () => server.WebSocketPort,
-            new MjpegEndpoint(audience, jpeg, options.SlowViewers.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, () => server.WebSocketPort,
+            new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);
         return server;
@@ -119,6 +111,16 @@ internal sealed class WebServer : IAsyncDisposable
     public ValueTask DisposeAsync() => app.DisposeAsync();
 
     private static int SendBufferSize(int bitrateKbps) => Math.Max(64 * 1024, bitrateKbps * 1000 / 8 / 4);
+
+    private static Func<ConnectionDelegate, ConnectionDelegate> SendBuffer(int bytes) => next => connection =>
+    {
+        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            socket.SendBufferSize = bytes;
+        }
+
+        return next(connection);
+    };
 
     private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress? bind, int port)
     {
