@@ -51,9 +51,6 @@ internal sealed class StreamingServer : IAsyncDisposable
     /// <summary>Frames the MPEG-1 encoder could not take in time, since the start.</summary>
     public long DroppedFrames => pipeline.DroppedFrames;
 
-    /// <summary>True while the JPEG encoder (MJPEG stream, snapshots) runs.</summary>
-    public bool JpegEncoderRunning => pipeline.Jpeg.EncoderRunning;
-
     /// <summary>Completes when the source has no more frames, or faults when the pipeline fails.</summary>
     public Task Completion { get; }
 

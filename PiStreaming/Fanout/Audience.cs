@@ -21,8 +21,6 @@ internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeP
     private int nextId;
     private bool closing;
 
-    public int MaxViewers => maxViewers;
-
     public int Count
     {
         get
@@ -31,15 +29,6 @@ internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeP
             {
                 return viewers.Count;
             }
-        }
-    }
-
-    /// <summary>Watching one output.</summary>
-    public int CountOf(string output)
-    {
-        lock (gate)
-        {
-            return viewers.Count(v => v.Output == output);
         }
     }
 

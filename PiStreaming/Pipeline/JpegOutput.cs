@@ -16,8 +16,6 @@ internal sealed class JpegOutput(OnDemandEncoder encoder, LatestPicture pictures
     /// <summary>The time between two camera frames.</summary>
     public TimeSpan FrameInterval => frameInterval;
 
-    public bool EncoderRunning => encoder.IsRunning;
-
     /// <summary>True while frames arrive from the camera.</summary>
     public bool CameraLive => distributor.LastFrameAt != 0 && time.GetElapsedTime(distributor.LastFrameAt) < SilentFor + frameInterval;
 

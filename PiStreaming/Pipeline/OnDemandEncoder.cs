@@ -17,18 +17,6 @@ internal sealed class OnDemandEncoder(string name, Func<CancellationToken, Task>
     private ITimer? lingering;
     private bool disposed;
 
-    /// <summary>True while the encoder runs (or lingers).</summary>
-    public bool IsRunning
-    {
-        get
-        {
-            lock (gate)
-            {
-                return stopping is not null;
-            }
-        }
-    }
-
     /// <summary>Starts the encoder unless it runs; it keeps running until the returned lease and all others are disposed.</summary>
     public IDisposable Acquire()
     {

@@ -24,9 +24,6 @@ internal sealed class ConnectionLimit(int limit, ILogger logger, TimeProvider ti
 
     public int Limit => limit;
 
-    /// <summary>Connections open now (accepted and not yet closed).</summary>
-    public int Open => Volatile.Read(ref open);
-
     /// <summary>The limit for a process serving up to <paramref name="maxViewers"/> viewers.</summary>
     /// <param name="descriptorLimit">the process's soft limit on open descriptors.</param>
     /// <param name="descriptorsInUse">descriptors open before any connection.</param>

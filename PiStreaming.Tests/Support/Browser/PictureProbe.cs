@@ -58,6 +58,10 @@ internal static class PictureProbe
     /// <summary>Milliseconds from the start of navigation to the first drawn picture; null before it.</summary>
     public static Task<double?> FirstPictureMsAsync(IPage page) => page.EvaluateAsync<double?>("() => window.pictureProbe.firstPictureMs");
 
+    /// <summary>Milliseconds from navigation to the browser's first contentful paint of the page (anything at all), null before it.</summary>
+    public static Task<double?> FirstPaintMsAsync(IPage page) =>
+        page.EvaluateAsync<double?>("() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null; }");
+
     /// <summary>Milliseconds from navigation to the page's still snapshot on screen, null if it never showed.</summary>
     public static Task<double?> FirstStillMsAsync(IPage page) => page.EvaluateAsync<double?>("() => window.pictureProbe.firstStillMs");
 
