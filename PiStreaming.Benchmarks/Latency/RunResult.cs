@@ -13,7 +13,7 @@ internal sealed record RunResult
     public required IReadOnlyList<double> FirstPictureMs { get; init; }
     public required IReadOnlyList<double> FirstPictureAfterSocketOpenMs { get; init; }
 
-    /// <summary>Navigation to the first camera picture on screen: the page's still snapshot or the video, whichever came first.</summary>
+    /// <summary>Navigation to the first camera picture on screen: the page's still snapshot or the video, whichever came first, and not before the page's first paint.</summary>
     public required IReadOnlyList<double> FirstOnScreenMs { get; init; }
     public required string Renderer { get; init; }
 

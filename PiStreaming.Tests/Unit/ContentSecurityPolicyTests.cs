@@ -15,7 +15,7 @@ public class ContentSecurityPolicyTests
         var policy = ContentSecurityPolicy.For(Page, "ws://camera.local:8084", []);
         Assert.That(policy, Is.EqualTo(
             $"default-src 'none'; script-src 'self' {Hash("go();")}; style-src {Hash("body{}")}; connect-src ws://camera.local:8084; "
-            + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"));
+            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"));
     }
 
     [Test]

@@ -29,4 +29,12 @@ public class IndexPageTests
     [Test]
     public void Size_and_colours_come_from_the_options() =>
         Assert.That(page.Render("h", IPAddress.Loopback, 1).Html, Does.EndWith(" 800x600 #abc on #123456"));
+
+    [Test]
+    public void The_still_is_the_snapshot_address_or_the_newest_jpeg_itself()
+    {
+        var withStill = new IndexPage("<img src=\"@STILL@\">", new PageLook(new FrameFormat(800, 600), "#abc", "#123456"), []);
+        Assert.That(withStill.Render("h", IPAddress.Loopback, 1).Html, Is.EqualTo("<img src=\"snapshot.jpg\">"));
+        Assert.That(withStill.Render("h", IPAddress.Loopback, 1, new byte[] { 0xFF, 0xD8, 0xFF }).Html, Is.EqualTo("<img src=\"data:image/jpeg;base64,/9j/\">"));
+    }
 }

@@ -23,7 +23,7 @@ internal static partial class ContentSecurityPolicy
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
             $"connect-src {webSocketUrl}",
-            "img-src 'self'",
+            "img-src 'self' data:",
             "base-uri 'none'",
             "form-action 'none'",
             $"frame-ancestors {frameAncestors}");

@@ -1,3 +1,5 @@
+using PiStreaming.Pipeline;
+
 namespace PiStreaming.Web;
 
 /// <summary>
@@ -8,8 +10,11 @@ internal static class HttpRoutes
 {
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
-    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort, MjpegEndpoint mjpeg,
-        SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer)
+    // A still older than this is not worth showing in the page: the snapshot's address is given instead.
+    private static readonly TimeSpan InlineStillAge = TimeSpan.FromSeconds(1);
+
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort, JpegOutput jpeg,
+        MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer)
     {
         routes.MapMethods("/stream.mjpg", GetAndHead, mjpeg.HandleAsync);
         routes.MapMethods("/snapshot.jpg", GetAndHead, snapshot.HandleAsync);
@@ -24,7 +29,8 @@ internal static class HttpRoutes
 
         routes.MapMethods("/index.html", GetAndHead, (HttpContext context) =>
         {
-            var rendered = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort());
+            var still = jpeg.Pictures.Current is { } newest && jpeg.CameraLive && jpeg.AgeOf(newest) <= InlineStillAge ? newest.Data : (ReadOnlyMemory<byte>?)null;
+            var rendered = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort(), still);
             // The page names the host it was asked for, so caches must not share it across hosts.
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.ContentSecurityPolicy = rendered.ContentSecurityPolicy;

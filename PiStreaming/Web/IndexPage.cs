@@ -6,16 +6,20 @@ namespace PiStreaming.Web;
 
 /// <summary>
 /// Fills in the page template. @ADDRESS@ becomes the host name the browser itself used plus the
-/// WebSocket port, so the page works through host names, IP addresses and port forwarding.
+/// WebSocket port, so the page works through host names, IP addresses and port forwarding. @STILL@,
+/// the picture shown until the video starts, is the newest JPEG itself when there is a recent one (it
+/// then arrives with the page, with no request of its own), otherwise the snapshot's address.
 /// </summary>
 internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins)
 {
-    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int webSocketPort)
+    /// <param name="still">a recent JPEG of the camera, if there is one.</param>
+    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int webSocketPort, ReadOnlyMemory<byte>? still = null)
     {
         var host = IsSafeHost(requestHost) ? requestHost! : FormatAddress(localAddress);
         var address = $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}";
         var html = template
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
+            .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)
             .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)

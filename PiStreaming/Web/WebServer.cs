@@ -99,7 +99,7 @@ internal sealed class WebServer : IAsyncDisposable
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, () => server.WebSocketPort,
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, () => server.WebSocketPort, jpeg,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);
