@@ -34,7 +34,7 @@ public class OutputTests
         Assert.That(parts, Has.Count.GreaterThanOrEqualTo(30), "about the camera rate (24 fps) once the encoder has started");
         Assert.That(stamps, Has.None.EqualTo(-1), "every picture's frame stamp reads back");
         Assert.That(stamps, Is.Ordered.Ascending.And.Unique, "the pictures advance");
-        Assert.That(stamps[^1] - stamps[0], Is.LessThan(parts.Count + 3), "with hardly a frame left out");
+        Assert.That(stamps[^1] - stamps[0], Is.LessThan(parts.Count * 5 / 4 + 3), "with few frames left out (the JPEG encoder drops frames only when it falls behind)");
     }
 
     [Test]

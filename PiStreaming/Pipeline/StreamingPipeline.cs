@@ -17,8 +17,9 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
 
-    // Frames waiting for one encoder: enough to ride out a hiccup, few enough to add no latency.
-    private const int QueueCapacity = 3;
+    // Frames waiting for one encoder: enough to ride out ffmpeg's start (~0.2 s, longer on a busy
+    // machine) and a slow picture; an encoder that keeps up finds the queue empty, so it adds no latency.
+    private const int QueueCapacity = 6;
 
     private readonly FrameQueue mpeg1Frames;
     private readonly FrameDistributor distributor;
