@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PiStreaming.Options;
 using PiStreaming.Tests.Support;
 using PiStreaming.Web;
 
@@ -65,6 +66,16 @@ internal class ArmBuildTests
         server.Signal(ServerProcess.SIGTERM);
         Assert.That(await server.WaitForExitAsync(Patience), Is.Zero, server.StandardError);
         TestContext.Out.WriteLine($"linux-arm64 build under qemu: stopped {clock.Elapsed.TotalSeconds:F1} s after start");
+    }
+
+    [Test]
+    public void Help_names_the_boards_the_builds_run_on()
+    {
+        var help = ServerCommandLine.Create().Description;
+
+        Assert.That(help, Does.Contain("Raspberry Pi 3, 4, 5 and Zero 2 W (64-bit Raspberry Pi OS: ./build.sh publish linux-arm64)"));
+        Assert.That(help, Does.Contain("(32-bit: linux-arm)"));
+        Assert.That(help, Does.Contain("not on the ARMv6 Pi Zero, Zero W and Pi 1"));
     }
 
     /// <summary>Runs `./build.sh publish RID` and returns the folder it printed.</summary>
