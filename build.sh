@@ -4,6 +4,7 @@
 #   ./build.sh test                   run all tests; ends with "N passed, N failed"
 #   ./build.sh bench [latency|load]   run a benchmark against the real server and print its numbers
 #   ./build.sh build                  only install and build
+#   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-arm64, linux-arm, linux-x64)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -12,12 +13,17 @@ SERVER_DLL="$ROOT/PiStreaming/bin/$CONFIGURATION/net10.0/PiStreaming.dll"
 
 say() { echo "build.sh: $*" >&2; }
 
-# Debian packages, installed only when their command is missing.
+# Debian packages, installed only when missing: command:package pairs, or /path/of/a/file:package for a
+# package that brings no command (a library).
 ensure_packages() {
   local missing=() command package
   for pair in "$@"; do
     command=${pair%%:*} package=${pair##*:}
-    command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+    if [[ $command == /* ]]; then
+      [ -e "$command" ] || missing+=("$package")
+    else
+      command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
@@ -43,6 +49,63 @@ build() {
   ensure_dotnet
   ensure_decoder
   dotnet build PiStreaming.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+}
+
+# What the ARM build test needs: qemu user-mode emulation and the ARM64 C and C++ runtimes it loads the
+# emulated server with (qemu-aarch64-static -L /usr/aarch64-linux-gnu).
+ARM_EMULATION=(
+  qemu-aarch64-static:qemu-user-static
+  update-binfmts:binfmt-support
+  /usr/aarch64-linux-gnu/lib/libc.so.6:libc6-arm64-cross
+  /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross
+  /usr/aarch64-linux-gnu/lib/libgcc_s.so.1:libgcc-s1-arm64-cross
+)
+
+# The emulated server also needs OpenSSL (.NET hashes the WebSocket handshake with it), which no *-cross
+# package carries: Debian's libssl3 for arm64 is downloaded with apt-get and unpacked into
+# artifacts/qemu/arm64 (the machine's apt sources, architectures and installed packages stay as they are).
+ARM64_LIBSSL="$ROOT/artifacts/qemu/arm64/usr/lib/aarch64-linux-gnu"
+ensure_arm64_libssl() {
+  [ -f "$ARM64_LIBSSL/libssl.so.3" ] && return 0
+  local apt="$ROOT/artifacts/qemu/apt" options
+  options=(-o APT::Architectures::=arm64 -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache")
+  rm -rf "$apt"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+  say "unpacking libssl3:arm64 (Debian package) into artifacts/qemu/arm64"
+  # An index that cannot be had (e.g. one for another architecture) is reported and skipped; the download below
+  # fails if the one it needs is missing.
+  apt-get update -qq "${options[@]}" >&2 || true
+  (cd "$apt" && apt-get download -qq "${options[@]}" libssl3:arm64 >&2)
+  dpkg-deb -x "$apt"/libssl3_*_arm64.deb "$ROOT/artifacts/qemu/arm64"
+  [ -f "$ARM64_LIBSSL/libssl.so.3" ] || { say "libssl3:arm64 has no libssl.so.3 in $ARM64_LIBSSL"; exit 1; }
+}
+
+# A self-contained server for a Raspberry Pi (or a PC): runs without .NET installed.
+publish() {
+  local rid=${1:-}
+  case "$rid" in
+    linux-arm64 | linux-arm | linux-x64) ;;
+    *)
+      echo "usage: ./build.sh publish linux-arm64 | linux-arm | linux-x64" >&2
+      exit 2
+      ;;
+  esac
+  ensure_dotnet
+  ensure_decoder
+  local out="$ROOT/artifacts/publish/$rid"
+  rm -rf "$out"
+  # ReadyToRun (ahead-of-time compiled code beside the IL, by crossgen2 from NuGet) also works across
+  # architectures: start-up under emulation is a few seconds instead of minutes of JIT. Native AOT would
+  # need an ARM linker and sysroot, so it is not used.
+  local ready_to_run=(-p:PublishReadyToRun=true)
+  dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
+    "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+  local file
+  for file in PiStreaming static/index.html static/jsmpg.js; do
+    [ -f "$out/$file" ] || { say "publish $rid: $out/$file is missing"; exit 1; }
+  done
+  say "published $rid (self-contained, no .NET needed on the target) to:"
+  echo "$out"
 }
 
 run_tests() {
@@ -83,9 +146,13 @@ case "$command" in
     ;;
   test)
     # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
-    ensure_packages ffmpeg:ffmpeg chromium:chromium
+    ensure_packages ffmpeg:ffmpeg chromium:chromium "${ARM_EMULATION[@]}"
+    ensure_arm64_libssl
     build
     run_tests
+    ;;
+  publish)
+    publish "$@"
     ;;
   bench)
     ensure_packages ffmpeg:ffmpeg chromium:chromium
@@ -93,7 +160,7 @@ case "$command" in
     exec dotnet "$ROOT/PiStreaming.Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
     ;;
   *)
-    echo "usage: ./build.sh run [server options] | test | bench [latency|load] | build" >&2
+    echo "usage: ./build.sh run [server options] | test | bench [latency|load] | build | publish RID" >&2
     exit 2
     ;;
 esac

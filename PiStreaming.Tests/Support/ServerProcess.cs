@@ -83,6 +83,26 @@ internal sealed partial class ServerProcess : IDisposable
         return new ServerProcess(Process.Start(startInfo)!);
     }
 
+    /// <summary>Starts the server as another program runs it, e.g. a published build under an emulator.</summary>
+    /// <param name="program">the program to start, e.g. qemu-aarch64-static.</param>
+    /// <param name="arguments">everything after the program name, the server's options included.</param>
+    public static ServerProcess StartProgram(string program, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(program)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return new ServerProcess(Process.Start(startInfo)!);
+    }
+
     /// <summary>The ports from the server's "open http://...:P/ (video WebSocket on port Q)" line.</summary>
     public Task<(int Http, int WebSocket)> WaitUntilListeningAsync(TimeSpan timeout) => ports.Task.WaitAsync(timeout);
 

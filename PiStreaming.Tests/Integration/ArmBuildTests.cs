@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using PiStreaming.Options;
+using PiStreaming.Tests.Support;
+using PiStreaming.Web;
+
+namespace PiStreaming.Tests.Integration;
+
+/// <summary>
+/// The self-contained build for 64-bit Raspberry Pi OS (`./build.sh publish linux-arm64`) runs without .NET: here under
+/// qemu user-mode emulation, with the ARM64 C runtime of Debian's *-arm64-cross packages and an unpacked libssl3:arm64
+/// (both installed by `./build.sh test`). The ffmpeg it starts is this machine's own, run natively by the kernel.
+/// </summary>
+internal class ArmBuildTests
+{
+    // Emulated code is slow: publishing, starting and stopping get far more time than the native server needs.
+    private static readonly TimeSpan PublishLimit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private const ushort ElfMachineAarch64 = 0xB7;
+
+    [Test]
+    public async Task The_arm64_build_serves_the_page_and_video_that_ffmpeg_decodes_under_qemu()
+    {
+        var root = RepositoryRoot();
+        var folder = await PublishAsync(root, "linux-arm64");
+        var executable = Path.Combine(folder, "PiStreaming");
+        Assert.That(ElfMachine(executable), Is.EqualTo(ElfMachineAarch64), "the published executable is an ARM64 program");
+        var libssl = Path.Combine(root, "artifacts", "qemu", "arm64", "usr", "lib", "aarch64-linux-gnu");
+        Assert.That(File.Exists(Path.Combine(libssl, "libssl.so.3")), Is.True, $"{libssl}/libssl.so.3 is missing: ./build.sh test unpacks it");
+
+        var clock = Stopwatch.StartNew();
+        using var server = ServerProcess.StartProgram("qemu-aarch64-static",
+            ["-L", "/usr/aarch64-linux-gnu", "-E", $"LD_LIBRARY_PATH={libssl}", executable, .. ServerProcess.Loopback]);
+        (int Http, int WebSocket) ports;
+        try
+        {
+            ports = await server.WaitUntilListeningAsync(StartLimit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the emulated server did not listen within {StartLimit.TotalSeconds} s; it logged:\n{server.StandardError}");
+            return;
+        }
+
+        TestContext.Out.WriteLine($"linux-arm64 build under qemu: listening {clock.Elapsed.TotalSeconds:F1} s after start");
+
+        using var http = new HttpClient { Timeout = Patience };
+        using var page = await http.GetAsync($"http://127.0.0.1:{ports.Http}/index.html");
+        Assert.That((int)page.StatusCode, Is.EqualTo(200));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain($"ws://127.0.0.1:{ports.WebSocket}/"));
+        using var decoder = await http.GetAsync($"http://127.0.0.1:{ports.Http}/jsmpg.js");
+        Assert.That((int)decoder.StatusCode, Is.EqualTo(200), "the page's decoder comes from the published static/ folder");
+
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{ports.WebSocket}/"));
+        var messages = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
+        TestContext.Out.WriteLine($"linux-arm64 build under qemu: header and {messages.Count - 1} video messages {clock.Elapsed.TotalSeconds:F1} s after start");
+
+        Assert.That(messages, Has.Count.EqualTo(25), $"the server logged:\n{server.StandardError}");
+        Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(640, 480))));
+        var decoded = await FfmpegProbe.DecodeAsync(messages.Skip(1).SelectMany(m => m).ToArray());
+        Assert.That((decoded.Width, decoded.Height), Is.EqualTo((640, 480)));
+        Assert.That(decoded.Frames, Is.GreaterThanOrEqualTo(1));
+        Assert.That(decoded.Errors, Is.Empty);
+
+        server.Signal(ServerProcess.SIGTERM);
+        Assert.That(await server.WaitForExitAsync(Patience), Is.Zero, server.StandardError);
+        TestContext.Out.WriteLine($"linux-arm64 build under qemu: stopped {clock.Elapsed.TotalSeconds:F1} s after start");
+    }
+
+    [Test]
+    public void Help_names_the_boards_the_builds_run_on()
+    {
+        var help = ServerCommandLine.Create().Description;
+
+        Assert.That(help, Does.Contain("Raspberry Pi 3, 4, 5 and Zero 2 W (64-bit Raspberry Pi OS: ./build.sh publish linux-arm64)"));
+        Assert.That(help, Does.Contain("(32-bit: linux-arm)"));
+        Assert.That(help, Does.Contain("not on the ARMv6 Pi Zero, Zero W and Pi 1"));
+    }
+
+    /// <summary>Runs `./build.sh publish RID` and returns the folder it printed.</summary>
+    private static async Task<string> PublishAsync(string root, string rid)
+    {
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(root, "build.sh"));
+        startInfo.ArgumentList.Add("publish");
+        startInfo.ArgumentList.Add(rid);
+        // No build servers or reused nodes outlive the publish holding its output open.
+        startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        startInfo.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        startInfo.Environment["UseSharedCompilation"] = "false";
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using (var cancel = new CancellationTokenSource(PublishLimit))
+        {
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"./build.sh publish {rid} took over {PublishLimit.TotalMinutes} min");
+            }
+        }
+
+        Assert.That(process.ExitCode, Is.Zero, $"./build.sh publish {rid}:\n{await errors}");
+        TestContext.Out.WriteLine($"./build.sh publish {rid}: {clock.Elapsed.TotalSeconds:F1} s");
+        var folder = (await output).Trim();
+        Assert.That(folder, Is.EqualTo(Path.Combine(root, "artifacts", "publish", rid)), "the folder it prints");
+        return folder;
+    }
+
+    /// <summary>e_machine of an ELF file: the CPU it is for.</summary>
+    private static ushort ElfMachine(string path)
+    {
+        var header = new byte[20];
+        using (var file = File.OpenRead(path))
+        {
+            file.ReadExactly(header);
+        }
+
+        Assert.That(header[..4], Is.EqualTo(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }), $"{path} is not an ELF file");
+        return BitConverter.ToUInt16(header, 18);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PiStreaming.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.That(directory, Is.Not.Null, $"no PiStreaming.sln above {AppContext.BaseDirectory}");
+        return directory!.FullName;
+    }
+}
