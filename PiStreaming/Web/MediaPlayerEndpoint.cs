@@ -11,37 +11,9 @@ internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadca
 {
     public const string Output = "stream.mpg";
 
-    public async Task HandleAsync(HttpContext context)
-    {
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            WriteHeaders(context.Response);
-            return;
-        }
-
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        if (audience.TryAdmit(Output, remote, out var refusal) is not { } viewer)
-        {
-            await ViewerConnection.RefuseAsync(context, audience.Describe(refusal));
-            return;
-        }
-
-        try
-        {
-            using var connection = new ViewerConnection(context, viewer);
-            WriteHeaders(context.Response);
-            await context.Response.StartAsync(connection.Stopping);
-            await broadcaster.WatchAsync(viewer, outbox => SendAsync(context.Response.Body, outbox, connection.Stopping));
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The player left, or the server is stopping.
-        }
-        finally
-        {
-            audience.Leave(viewer);
-        }
-    }
+    public Task HandleAsync(HttpContext context) =>
+        ViewerConnection.ServeAsync(context, audience, Output, WriteHeaders,
+            (viewer, stopping) => broadcaster.WatchAsync(viewer, outbox => SendAsync(context.Response.Body, outbox, stopping)));
 
     private static async Task SendAsync(Stream body, ViewerOutbox outbox, CancellationToken stopping)
     {

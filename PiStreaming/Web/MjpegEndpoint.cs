@@ -24,35 +24,11 @@ internal sealed class MjpegEndpoint(Audience audience, JpegOutput jpeg, TimeSpan
             return;
         }
 
-        if (HttpMethods.IsHead(context.Request.Method))
+        await ViewerConnection.ServeAsync(context, audience, Output, WriteHeaders, async (viewer, stopping) =>
         {
-            WriteHeaders(context.Response);
-            return;
-        }
-
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        if (audience.TryAdmit(Output, remote, out var refusal) is not { } viewer)
-        {
-            await ViewerConnection.RefuseAsync(context, audience.Describe(refusal));
-            return;
-        }
-
-        try
-        {
-            using var connection = new ViewerConnection(context, viewer);
             using var lease = jpeg.Watch();
-            WriteHeaders(context.Response);
-            await context.Response.StartAsync(connection.Stopping);
-            await StreamAsync(context, viewer, minimumInterval, connection.Stopping);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The viewer left, or the server is stopping.
-        }
-        finally
-        {
-            audience.Leave(viewer);
-        }
+            await StreamAsync(context, viewer, minimumInterval, stopping);
+        });
     }
 
     private async Task StreamAsync(HttpContext context, Viewer viewer, TimeSpan minimumInterval, CancellationToken stopping)

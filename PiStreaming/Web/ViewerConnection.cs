@@ -35,8 +35,43 @@ internal sealed class ViewerConnection : IDisposable
     /// <summary>Fires when the client has left or the server wants the viewer gone.</summary>
     public CancellationToken Stopping => stop.Token;
 
-    /// <summary>For a refused viewer: 503 with a Retry-After, before anything else is sent.</summary>
-    public static Task RefuseAsync(HttpContext context, string reason) => PlainText.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, reason, retryAfterSeconds: 5);
+    /// <summary>
+    /// Serves one streaming response: HEAD gets the headers only; otherwise the client is admitted as a
+    /// viewer of <paramref name="output"/> (or refused with 503 and a Retry-After), the headers are sent,
+    /// and <paramref name="stream"/> writes until the client leaves or the server wants it gone.
+    /// </summary>
+    public static async Task ServeAsync(HttpContext context, Audience audience, string output, Action<HttpResponse> writeHeaders,
+        Func<Viewer, CancellationToken, Task> stream)
+    {
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            writeHeaders(context.Response);
+            return;
+        }
+
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        if (audience.TryAdmit(output, remote, out var refusal) is not { } viewer)
+        {
+            await PlainText.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, audience.Describe(refusal), retryAfterSeconds: 5);
+            return;
+        }
+
+        try
+        {
+            using var connection = new ViewerConnection(context, viewer);
+            writeHeaders(context.Response);
+            await context.Response.StartAsync(connection.Stopping);
+            await stream(viewer, connection.Stopping);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The viewer left, or the server is stopping.
+        }
+        finally
+        {
+            audience.Leave(viewer);
+        }
+    }
 
     public void Dispose() => stop.Dispose();
 }
