@@ -34,7 +34,7 @@ internal class PageSecurityTests : BrowserTestBase
         var picture = await PictureProbe.CaptureNextAsync(page, 8, Patience);
 
         var policy = await response!.HeaderValueAsync("content-security-policy");
-        Assert.That(policy, Does.Contain("default-src 'none'").And.Contain($"connect-src ws://127.0.0.1:{Server.Server.WebSocketPort}"));
+        Assert.That(policy, Does.Contain("default-src 'none'").And.Contain($"connect-src ws://127.0.0.1:{Server.Server.HttpPort}/video;"));
         Assert.That(picture.Stamp, Is.Not.Null, "the video plays");
         Assert.That(problems, Is.Empty, "no script, style, picture or connection was blocked or failed");
         Assert.That(await response.HeaderValueAsync("x-content-type-options"), Is.EqualTo("nosniff"));
@@ -62,6 +62,7 @@ internal class PageSecurityTests : BrowserTestBase
         Assert.That(fromOwnPage, Is.EqualTo("video"));
     }
 
+    /// <summary>Opens the video WebSocket as the page does (its own origin's /video, which its CSP allows).</summary>
     /// <returns>"video" when the socket delivered a message, otherwise "error" or "closed".</returns>
     private Task<string> TryWatchAsync(IPage page) =>
         page.EvaluateAsync<string>(
@@ -74,5 +75,5 @@ internal class PageSecurityTests : BrowserTestBase
               ws.onclose = () => resolve('closed');
             })
             """,
-            Server.WebSocketUri.ToString());
+            $"ws://127.0.0.1:{Server.Server.HttpPort}/video");
 }

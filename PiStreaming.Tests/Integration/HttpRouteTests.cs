@@ -49,7 +49,7 @@ public class HttpRouteTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/html; charset=utf-8"));
         var html = await response.Content.ReadAsStringAsync();
-        Assert.That(html, Does.Contain($"camera.example:{server.Server.WebSocketPort}"));
+        Assert.That(html, Does.Contain($"ws://camera.example:{server.Server.HttpPort}/video"));
         Assert.That(html, Does.Not.Contain("@ADDRESS@").And.Not.Contain("@WIDTH@").And.Not.Contain("@COLOR@"));
         Assert.That(html, Does.Contain("name=\"viewport\""));
     }

@@ -38,6 +38,25 @@ public class OriginTests
         Assert.That(await HandshakeAsync(server.WebSocketUri, "http://evil.example"), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
     }
 
+    [Test]
+    public async Task The_page_port_serves_the_video_at_its_path_under_the_same_origin_rule()
+    {
+        await using var server = await TestServer.StartAsync(new ServerOptions { Width = 160, Height = 120 });
+        var video = new Uri($"ws://127.0.0.1:{server.Server.HttpPort}/video");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await HandshakeAsync(video, $"http://127.0.0.1:{server.Server.HttpPort}"), Is.EqualTo(HttpStatusCode.SwitchingProtocols), "the page's own origin");
+            Assert.That(await HandshakeAsync(video, null), Is.EqualTo(HttpStatusCode.SwitchingProtocols), "no Origin");
+            Assert.That(await HandshakeAsync(video, "http://evil.example"), Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(await HandshakeAsync(new Uri($"ws://127.0.0.1:{server.Server.HttpPort}/elsewhere"), null), Is.EqualTo(HttpStatusCode.NotFound),
+                "only that path on the page port");
+        });
+        using var http = new HttpClient();
+        using var post = await http.PostAsync(new Uri(server.HttpUri, "video"), null);
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+    }
+
     /// <returns>the handshake's HTTP status; an accepted viewer must also get the jsmp header.</returns>
     private static async Task<HttpStatusCode> HandshakeAsync(Uri uri, string? origin)
     {

@@ -6,25 +6,26 @@ namespace PiStreaming.Tests.Unit;
 
 public class IndexPageTests
 {
-    private const string Template = "ws://@ADDRESS@/ @WIDTH@x@HEIGHT@ @COLOR@ on @BGCOLOR@";
+    private const string Template = "ws://@ADDRESS@ @WIDTH@x@HEIGHT@ @COLOR@ on @BGCOLOR@";
     private readonly IndexPage page = new(Template, new PageLook(new FrameFormat(800, 600), "#abc", "#123456"), []);
 
-    [TestCase("camera.local", "ws://camera.local:8084/")]
-    [TestCase("192.168.1.20", "ws://192.168.1.20:8084/")]
-    [TestCase("[fe80::1]", "ws://[fe80::1]:8084/")]
-    [TestCase("example.org", "ws://example.org:8084/")]
-    public void Address_is_the_host_the_browser_used_with_the_websocket_port(string host, string expected) =>
-        Assert.That(page.Render(host, IPAddress.Loopback, 8084).Html, Does.StartWith(expected + " "));
+    [TestCase("camera.local:8082", "ws://camera.local:8082/video")]
+    [TestCase("192.168.1.20:8082", "ws://192.168.1.20:8082/video")]
+    [TestCase("[fe80::1]:8082", "ws://[fe80::1]:8082/video")]
+    [TestCase("example.org", "ws://example.org/video")]
+    [TestCase("example.org:443", "ws://example.org:443/video")]
+    public void Address_is_the_video_path_on_the_host_and_port_the_browser_used(string host, string expected) =>
+        Assert.That(page.Render(host, IPAddress.Loopback, 8082).Html, Does.StartWith(expected + " "));
 
     [TestCase(null)]
     [TestCase("")]
     [TestCase("evil'+alert(1)+'")]
     public void Missing_or_unsafe_host_falls_back_to_the_local_address(string? host) =>
-        Assert.That(page.Render(host, IPAddress.Parse("10.0.0.7"), 9000).Html, Does.StartWith("ws://10.0.0.7:9000/ "));
+        Assert.That(page.Render(host, IPAddress.Parse("10.0.0.7"), 9000).Html, Does.StartWith("ws://10.0.0.7:9000/video "));
 
     [Test]
     public void Ipv6_local_address_is_bracketed() =>
-        Assert.That(page.Render(null, IPAddress.IPv6Loopback, 8084).Html, Does.StartWith("ws://[::1]:8084/"));
+        Assert.That(page.Render(null, IPAddress.IPv6Loopback, 8082).Html, Does.StartWith("ws://[::1]:8082/video"));
 
     [Test]
     public void Size_and_colours_come_from_the_options() =>

@@ -11,7 +11,7 @@ namespace PiStreaming.Web;
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
-    /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8084.</param>
+    /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8082/video.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
     public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins)
     {

@@ -13,9 +13,11 @@ internal static class HttpRoutes
     // A still older than this is not worth showing in the page: the snapshot's address is given instead.
     private static readonly TimeSpan InlineStillAge = TimeSpan.FromSeconds(1);
 
-    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, Func<int> webSocketPort, JpegOutput jpeg,
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint video,
         MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer)
     {
+        // The video WebSocket on the page's own origin (the WebSocket port serves it on any path too).
+        routes.MapGet(IndexPage.VideoPath, video.HandleAsync);
         routes.MapMethods("/stream.mjpg", GetAndHead, mjpeg.HandleAsync);
         routes.MapMethods("/snapshot.jpg", GetAndHead, snapshot.HandleAsync);
         routes.MapMethods("/stream.mpg", GetAndHead, mediaPlayer.HandleAsync);
@@ -30,7 +32,7 @@ internal static class HttpRoutes
         routes.MapMethods("/index.html", GetAndHead, (HttpContext context) =>
         {
             var still = jpeg.Pictures.Current is { } newest && jpeg.CameraLive && jpeg.AgeOf(newest) <= InlineStillAge ? newest.Data : (ReadOnlyMemory<byte>?)null;
-            var rendered = page.Render(context.Request.Host.Host, context.Connection.LocalIpAddress, webSocketPort(), still);
+            var rendered = page.Render(context.Request.Host.Value, context.Connection.LocalIpAddress, context.Connection.LocalPort, still);
             // The page names the host it was asked for, so caches must not share it across hosts.
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.ContentSecurityPolicy = rendered.ContentSecurityPolicy;

@@ -5,18 +5,24 @@ using System.Net.Sockets;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// Fills in the page template. @ADDRESS@ becomes the host name the browser itself used plus the
-/// WebSocket port, so the page works through host names, IP addresses and port forwarding. @STILL@,
+/// Fills in the page template. @ADDRESS@ becomes the video WebSocket on the page's own origin: the host
+/// and port the browser itself used (its Host header) and <see cref="VideoPath"/>, so the page works
+/// through host names, IP addresses, port forwarding and proxies, and sees one origin. @STILL@,
 /// the picture shown until the video starts, is the newest JPEG itself when there is a recent one (it
 /// then arrives with the page, with no request of its own), otherwise the snapshot's address.
 /// </summary>
 internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins)
 {
+    /// <summary>Where the page port serves the video WebSocket.</summary>
+    public const string VideoPath = "/video";
+
+    /// <param name="requestHost">the request's Host header: host name or address, and the port unless it is the scheme's default.</param>
+    /// <param name="localAddress">and <paramref name="localPort"/>: where the request came in, for a request without a usable Host.</param>
     /// <param name="still">a recent JPEG of the camera, if there is one.</param>
-    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int webSocketPort, ReadOnlyMemory<byte>? still = null)
+    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int localPort, ReadOnlyMemory<byte>? still = null)
     {
-        var host = IsSafeHost(requestHost) ? requestHost! : FormatAddress(localAddress);
-        var address = $"{host}:{webSocketPort.ToString(CultureInfo.InvariantCulture)}";
+        var host = IsSafeHost(requestHost) ? requestHost! : $"{FormatAddress(localAddress)}:{localPort.ToString(CultureInfo.InvariantCulture)}";
+        var address = host + VideoPath;
         var html = template
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
             .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)

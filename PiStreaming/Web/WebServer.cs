@@ -78,6 +78,7 @@ internal sealed class WebServer : IAsyncDisposable
             // minute of video hidden from the slow-viewer policy (and that much latency for a slow one). A
             // quarter of a second at the video's bitrate (at least 64 KiB) suffices for real network paths;
             // the page port, which also streams JPEGs, gets at least 256 KiB.
+            // (A viewer on the page port's /video gets the video size once it upgrades: WebSocketEndpoint.)
             webSocket.Use(SendBuffer(SendBufferSize(options.BitrateKbps)));
             http.Use(SendBuffer(Math.Max(256 * 1024, SendBufferSize(options.BitrateKbps))));
         });
@@ -85,7 +86,7 @@ internal sealed class WebServer : IAsyncDisposable
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
         var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
-            new OriginPolicy(options.AllowedOrigins), logger, TimeProvider.System);
+            new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -99,7 +100,7 @@ internal sealed class WebServer : IAsyncDisposable
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, () => server.WebSocketPort, jpeg,
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, jpeg, video,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);

@@ -5,11 +5,12 @@ using PiStreaming.Logging;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// The video port: any path upgrades to a WebSocket and becomes a viewer, if the page asking is allowed
+/// The video WebSocket, on the video port (any path) and at /video on the page port: an upgrade becomes a viewer, if the page asking is allowed
 /// to (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
 /// </summary>
+/// <param name="sendBufferBytes">the kernel send buffer a viewer's socket gets (see WebServer).</param>
 internal sealed class WebSocketEndpoint(
-    Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, ILogger logger, TimeProvider time)
+    Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, int sendBufferBytes, ILogger logger, TimeProvider time)
 {
     /// <summary>The output's name in the log.</summary>
     public const string Output = "video";
@@ -54,6 +55,11 @@ internal sealed class WebSocketEndpoint(
         }
 
         var viewer = audience.TryAdmit(Output, remote, out var refusal);
+        if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket is { } tcp)
+        {
+            tcp.SendBufferSize = sendBufferBytes;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         if (viewer is null)
         {
