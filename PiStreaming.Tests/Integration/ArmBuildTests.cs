@@ -48,11 +48,11 @@ internal class ArmBuildTests
         using var http = new HttpClient { Timeout = Patience };
         using var page = await http.GetAsync($"http://127.0.0.1:{ports.Http}/index.html");
         Assert.That((int)page.StatusCode, Is.EqualTo(200));
-        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain($"ws://127.0.0.1:{ports.WebSocket}/"));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain($"ws://127.0.0.1:{ports.Http}/video"));
         using var decoder = await http.GetAsync($"http://127.0.0.1:{ports.Http}/jsmpg.js");
         Assert.That((int)decoder.StatusCode, Is.EqualTo(200), "the page's decoder comes from the published static/ folder");
 
-        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{ports.WebSocket}/"));
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{ports.Http}/video"));
         var messages = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
         TestContext.Out.WriteLine($"linux-arm64 build under qemu: header and {messages.Count - 1} video messages {clock.Elapsed.TotalSeconds:F1} s after start");
 
