@@ -76,10 +76,9 @@ internal sealed class WebServer : IAsyncDisposable
             webSocket.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
             // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is a
             // minute of video hidden from the slow-viewer policy (and that much latency for a slow one). A
-            // quarter of a second at the video's bitrate (at least 64 KiB) suffices for real network paths;
-            // the page port, which also streams JPEGs, gets at least 256 KiB.
-            // (A viewer on the page port's /video gets the video size once it upgrades: WebSocketEndpoint.)
-            webSocket.Use(SendBuffer(SendBufferSize(options.BitrateKbps)));
+            // quarter of a second at the video's bitrate (at least 64 KiB) suffices for real network paths:
+            // every video WebSocket gets that when it upgrades (WebSocketEndpoint, on either port); the page
+            // port's other streams (JPEGs, the media players' stream) at least 256 KiB.
             http.Use(SendBuffer(Math.Max(256 * 1024, SendBufferSize(options.BitrateKbps))));
         });
 

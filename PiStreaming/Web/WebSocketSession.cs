@@ -30,7 +30,6 @@ internal sealed class WebSocketSession
     private const int DiscardedWhileClosing = 64 * 1024;
 
     private readonly WebSocket socket;
-    private readonly Viewer viewer;
     private readonly ViewerOutbox outbox;
     private readonly TimeProvider time;
     private readonly Lock closing = new();
@@ -41,7 +40,6 @@ internal sealed class WebSocketSession
     public WebSocketSession(WebSocket socket, Viewer viewer, ViewerOutbox outbox, TimeProvider time)
     {
         this.socket = socket;
-        this.viewer = viewer;
         this.outbox = outbox;
         this.time = time;
         viewer.OnCloseRequested(reason => Close(CloseStatusFor(reason), ReasonFor(reason)));
