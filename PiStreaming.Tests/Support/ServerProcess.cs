@@ -122,10 +122,13 @@ internal sealed partial class ServerProcess : IDisposable
     public void SignalProcessGroup(int signal) => Assert.That(Kill(-process.Id, signal), Is.Zero, "kill() failed");
 
     /// <summary>Pids whose parent is this process (ffmpeg, camera tools).</summary>
-    public IReadOnlyList<int> ChildPids() =>
+    public IReadOnlyList<int> ChildPids() => ChildrenOf(process.Id);
+
+    /// <summary>Pids whose parent is <paramref name="parent"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int parent) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ParentOf(pid) == process.Id)
+            .Where(pid => pid > 0 && ParentOf(pid) == parent)
             .ToList();
 
     /// <summary>Waits until the server has logged a line containing <paramref name="text"/>; returns that line.</summary>
