@@ -69,31 +69,24 @@ internal sealed class WebSocketSession
     /// <summary>Sends the header, then pictures, until the client leaves or <see cref="Close"/> is called.</summary>
     public async Task RunAsync(ReadOnlyMemory<byte> header, CancellationToken cancellationToken)
     {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = SendLoopAsync(header, abort.Token);
+        var receiving = ReceiveLoopAsync(abort.Token);
+        await Task.WhenAny(sending, receiving, closeRequested.Task);
+
+        // Something ended it: give the close handshake a moment, and abort the socket only if it takes
+        // longer (a send stuck on a full TCP window, a client that never answers). An abort resets the
+        // connection, and the reset can overtake the close frame that tells the client why.
+        outbox.Close();
         try
         {
-            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sending = SendLoopAsync(header, abort.Token);
-            var receiving = ReceiveLoopAsync(abort.Token);
-            await Task.WhenAny(sending, receiving, closeRequested.Task);
-
-            // Something ended it: give the close handshake a moment, and abort the socket only if it takes
-            // longer (a send stuck on a full TCP window, a client that never answers). An abort resets the
-            // connection, and the reset can overtake the close frame that tells the client why.
-            outbox.Close();
-            try
-            {
-                await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, time);
-            }
-            catch (TimeoutException)
-            {
-                await abort.CancelAsync();
-                socket.Abort();
-                await Task.WhenAll(sending, receiving);
-            }
+            await Task.WhenAll(sending, receiving).WaitAsync(CloseHandshakeTimeout, time);
         }
-        finally
+        catch (TimeoutException)
         {
-            outbox.Close();
+            await abort.CancelAsync();
+            socket.Abort();
+            await Task.WhenAll(sending, receiving);
         }
     }
 
