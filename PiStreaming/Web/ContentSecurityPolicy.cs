@@ -6,14 +6,15 @@ namespace PiStreaming.Web;
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
 /// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
-/// stream from the same origin, and a connection to the video WebSocket; nothing else.
+/// stream from the same origin, and a connection to the video WebSocket (the status page: to its own
+/// origin, for /status); nothing else.
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
-    /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8082/video.</param>
+    /// <param name="connectTo">where the page connects, e.g. ws://camera.local:8082/video, or 'self'.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
-    public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins)
+    public static string For(string html, string connectTo, IReadOnlyList<string> allowedOrigins)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
@@ -22,7 +23,7 @@ internal static partial class ContentSecurityPolicy
             "default-src 'none'",
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
-            $"connect-src {webSocketUrl}",
+            $"connect-src {connectTo}",
             "img-src 'self' data:",
             "base-uri 'none'",
             "form-action 'none'",
