@@ -101,10 +101,10 @@ publish() {
   dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
     "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
   local file
-  for file in PiStreaming static/index.html static/jsmpg.js; do
+  for file in PiStreaming static/index.html static/status.html static/jsmpg.js install.sh uninstall.sh pistreaming.service pistreaming.sysusers pistreaming.conf; do
     [ -f "$out/$file" ] || { say "publish $rid: $out/$file is missing"; exit 1; }
   done
-  say "published $rid (self-contained, no .NET needed on the target) to:"
+  say "published $rid (self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"
   echo "$out"
 }
 
