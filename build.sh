@@ -146,7 +146,8 @@ case "$command" in
     ;;
   test)
     # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
-    ensure_packages ffmpeg:ffmpeg chromium:chromium "${ARM_EMULATION[@]}"
+    # systemd-analyze and systemd-sysusers check and install the service's unit and user (into a folder, not this system).
+    ensure_packages ffmpeg:ffmpeg chromium:chromium systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build
     run_tests

@@ -21,13 +21,14 @@ internal static class ConsoleLogging
             .AddFilter("Microsoft", LogLevel.Warning)
             // Start-up failures (a port in use) are reported by the program in one line.
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+            // Registers the systemd formatter, and picks it: the choice below comes later, so it wins.
+            .AddSystemdConsole(o => o.IncludeScopes = false)
+            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>()
             .AddConsole(o =>
             {
                 o.FormatterName = ToJournal ? ConsoleFormatterNames.Systemd : BriefFormatter.Name;
                 o.LogToStandardErrorThreshold = LogLevel.Trace;
-            })
-            .AddSystemdConsole(o => o.IncludeScopes = false)
-            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>());
+            }));
 
     private sealed class BriefFormatter() : ConsoleFormatter(Name)
     {
