@@ -5,14 +5,30 @@ namespace PiStreaming.Tests.Integration;
 /// <summary>
 /// install.sh and uninstall.sh, as shipped beside the executable, run with --root into a temporary folder
 /// that stands for / (this machine's own system is left alone); the installed unit passes
-/// `systemd-analyze verify`. The server's build folder stands for a published build: it carries the
-/// same files (./build.sh publish checks that the published one does).
+/// `systemd-analyze verify`. A copy of the server's build output stands for a published build: it
+/// carries the same files (./build.sh publish checks that the published one does).
 /// </summary>
 internal class ServiceInstallTests
 {
     private string root = null!;
+    private string published = null!;
 
-    private static string Build => Path.Combine(RepositoryRoot(), "PiStreaming", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+    /// <summary>The build's own files and static/, without what other builds left in its folder (e.g. linux-arm64/).</summary>
+    [OneTimeSetUp]
+    public void MakePublishedFolder()
+    {
+        var build = Path.Combine(RepositoryRoot(), "PiStreaming", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+        published = Directory.CreateTempSubdirectory("pistreaming-published-").FullName;
+        foreach (var file in Directory.EnumerateFiles(build))
+        {
+            File.Copy(file, Path.Combine(published, Path.GetFileName(file)));
+        }
+
+        CopyDirectory(Path.Combine(build, "static"), Path.Combine(published, "static"));
+    }
+
+    [OneTimeTearDown]
+    public void RemovePublishedFolder() => Directory.Delete(published, recursive: true);
 
     [SetUp]
     public void MakeRoot() => root = Directory.CreateTempSubdirectory("pistreaming-root-").FullName;
@@ -23,13 +39,13 @@ internal class ServiceInstallTests
     [Test]
     public async Task Install_lays_out_the_build_the_user_the_options_and_an_enabled_unit_that_systemd_accepts()
     {
-        var install = await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root);
+        var install = await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root);
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
 
         Assert.That(File.Exists(Path.Combine(root, "opt/pistreaming/PiStreaming")), Is.True, "the executable");
         Assert.That(File.Exists(Path.Combine(root, "opt/pistreaming/static/index.html")), Is.True, "the page");
         Assert.That(File.Exists(Path.Combine(root, "opt/pistreaming/uninstall.sh")), Is.True, "the uninstaller");
-        Assert.That(File.ReadAllText(Path.Combine(root, "etc/pistreaming/pistreaming.conf")), Is.EqualTo(File.ReadAllText(Path.Combine(Build, "pistreaming.conf"))));
+        Assert.That(File.ReadAllText(Path.Combine(root, "etc/pistreaming/pistreaming.conf")), Is.EqualTo(File.ReadAllText(Path.Combine(published, "pistreaming.conf"))));
         var passwd = File.ReadAllLines(Path.Combine(root, "etc/passwd"));
         Assert.That(passwd, Has.Some.Matches<string>(line => line.StartsWith("pistreaming:x:", StringComparison.Ordinal) && line.EndsWith(":/usr/sbin/nologin",
             StringComparison.Ordinal)), "a system user without a login");
@@ -40,7 +56,7 @@ internal class ServiceInstallTests
 
         var unit = Path.Combine(root, "etc/systemd/system/pistreaming.service");
         var wanted = Path.Combine(root, "etc/systemd/system/multi-user.target.wants/pistreaming.service");
-        Assert.That(File.ReadAllText(unit), Is.EqualTo(File.ReadAllText(Path.Combine(Build, "pistreaming.service"))));
+        Assert.That(File.ReadAllText(unit), Is.EqualTo(File.ReadAllText(Path.Combine(published, "pistreaming.service"))));
         Assert.That(new FileInfo(wanted).LinkTarget, Is.EqualTo("/etc/systemd/system/pistreaming.service"), "enabled: started at boot");
 
         // systemd-analyze verify needs the units the service refers to (multi-user.target, ...): this machine's.
@@ -53,7 +69,7 @@ internal class ServiceInstallTests
     [Test]
     public void The_unit_runs_the_published_server_with_the_options_file_sandboxed_and_notifying()
     {
-        var unit = Properties(File.ReadAllLines(Path.Combine(Build, "pistreaming.service")));
+        var unit = Properties(File.ReadAllLines(Path.Combine(published, "pistreaming.service")));
 
         Assert.That(unit["ExecStart"], Is.EqualTo("/opt/pistreaming/PiStreaming @/etc/pistreaming/pistreaming.conf"));
         Assert.That(unit["Type"], Is.EqualTo("notify"));
@@ -75,18 +91,18 @@ internal class ServiceInstallTests
     public async Task Installing_again_keeps_the_options_unless_a_configuration_file_is_given()
     {
         var conf = Path.Combine(root, "etc/pistreaming/pistreaming.conf");
-        Assert.That((await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root)).ExitCode, Is.Zero);
+        Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         await File.WriteAllTextAsync(conf, "--width 320\n--height 240\n");
 
-        Assert.That((await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root)).ExitCode, Is.Zero);
+        Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         Assert.That(await File.ReadAllTextAsync(conf), Is.EqualTo("--width 320\n--height 240\n"), "an update keeps the options");
 
         var mine = Path.Combine(root, "mine.conf");
         await File.WriteAllTextAsync(mine, "--source v4l2\n");
-        Assert.That((await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root, "--config", mine)).ExitCode, Is.Zero);
+        Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root, "--config", mine)).ExitCode, Is.Zero);
         Assert.That(await File.ReadAllTextAsync(conf), Is.EqualTo("--source v4l2\n"), "--config replaces them");
 
-        var missing = await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root, "--config", Path.Combine(root, "nothing.conf"));
+        var missing = await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root, "--config", Path.Combine(root, "nothing.conf"));
         Assert.That(missing.ExitCode, Is.EqualTo(2));
         Assert.That(missing.Error.Trim(), Does.StartWith("install.sh: no such configuration file").And.Not.Contain('\n'));
     }
@@ -94,7 +110,7 @@ internal class ServiceInstallTests
     [Test]
     public async Task Uninstall_removes_the_service_the_user_and_the_build_and_keeps_the_options_unless_purged()
     {
-        Assert.That((await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root)).ExitCode, Is.Zero);
+        Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         Directory.CreateDirectory(Path.Combine(root, "var/lib/pistreaming"));
 
         var uninstall = await Command.RunAsync(Path.Combine(root, "opt/pistreaming/uninstall.sh"), "--root", root);
@@ -109,7 +125,7 @@ internal class ServiceInstallTests
         Assert.That(File.ReadAllLines(Path.Combine(root, "etc/group")), Has.None.Matches<string>(line => line.Contains("pistreaming", StringComparison.Ordinal)));
         Assert.That(File.Exists(Path.Combine(root, "etc/pistreaming/pistreaming.conf")), Is.True, "the options stay");
 
-        Assert.That((await Command.RunAsync(Path.Combine(Build, "install.sh"), "--root", root)).ExitCode, Is.Zero);
+        Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         var purge = await Command.RunAsync(Path.Combine(root, "opt/pistreaming/uninstall.sh"), "--root", root, "--purge");
         Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
         Assert.That(Directory.Exists(Path.Combine(root, "etc/pistreaming")), Is.False, "--purge removes the options too");
@@ -118,7 +134,7 @@ internal class ServiceInstallTests
     [Test]
     public void The_shipped_options_file_is_a_valid_command_line()
     {
-        var parsed = Options.ServerCommandLine.Create().Parse(["@" + Path.Combine(Build, "pistreaming.conf")]);
+        var parsed = Options.ServerCommandLine.Create().Parse(["@" + Path.Combine(published, "pistreaming.conf")]);
         Assert.That(parsed.Errors, Is.Empty);
         var options = Options.ServerCommandLine.ToOptions(parsed);
         Assert.That((options.Source, options.Width, options.Height, options.FrameRate, options.BitrateKbps), Is.EqualTo(("rpicam", 1280, 720, 30.0, 2000)));
