@@ -55,6 +55,12 @@ internal static class AccessSchemes
                 o.ReturnUrlParameter = LoginEndpoints.ReturnParameter;
                 o.ExpireTimeSpan = TimeSpan.FromDays(30);
                 o.SlidingExpiration = true;
+                // A relative address, so that behind a TLS-terminating proxy the browser stays on https.
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.Redirect(new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } uri ? uri.PathAndQuery : context.RedirectUri);
+                    return Task.CompletedTask;
+                };
                 o.Events.OnValidatePrincipal = context =>
                 {
                     // A user removed from the credentials file is logged out at the next request.
