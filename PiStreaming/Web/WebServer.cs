@@ -106,11 +106,6 @@ internal sealed class WebServer : IAsyncDisposable
         var server = new WebServer(app, () => http!, () => webSocket!, failedLogins);
         var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
             new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
-        if (options.Tls is not null)
-        {
-            app.Use(TlsListener.RedirectPlainHttp);
-        }
-
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -118,6 +113,11 @@ internal sealed class WebServer : IAsyncDisposable
             headers["Referrer-Policy"] = "no-referrer";
             return next(context);
         });
+        if (options.Tls is not null)
+        {
+            app.Use(TlsListener.RedirectPlainHttp);
+        }
+
         // Pings keep NAT and proxy mappings open, and a peer that answers none is dropped even when
         // no video flows (a viewer receiving video that stops reading is closed by its outbox first).
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(15) });

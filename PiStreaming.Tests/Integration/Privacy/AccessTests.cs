@@ -145,6 +145,14 @@ public class AccessTests
     }
 
     [Test]
+    public async Task A_browser_on_the_video_port_gets_401_not_a_login_page_it_does_not_have()
+    {
+        using var http = PrivateCamera.Client(new Uri($"http://127.0.0.1:{server.Server.WebSocketPort}/"));
+        using var response = await GetAsync(http, "/", accept: "text/html");
+        await AssertRefusedAsync(response, "Basic", "the video port");
+    }
+
+    [Test]
     public async Task Video_websocket_on_either_port_plays_with_a_password_a_token_or_the_login_cookie()
     {
         var cookie = await LogInAsync(new CookieContainer());

@@ -56,6 +56,7 @@ public class FailedLoginTests
         var logged = await server.WaitForLogAsync("failed login from 127.0.0.2 as alice", TimeSpan.FromSeconds(5));
         Assert.That(logged, Does.Contain("warning"));
         await server.WaitForLogAsync("refused a login from 127.0.0.2: too many failed logins", TimeSpan.FromSeconds(5));
+        await server.WaitForLogAsync("alice logged in from 127.0.0.3", TimeSpan.FromSeconds(5));
         var failureLines = server.StandardError.Split('\n').Count(l => l.Contains("failed login from", StringComparison.Ordinal));
         Assert.That(failureLines, Is.LessThan(FailedLogins.Allowance), "the log is throttled, not a line per attempt");
     }

@@ -124,7 +124,8 @@ internal static class AccessSchemes
 
     /// <summary>
     /// The Authorization check for the video port, which is served before routing (see WebServer): the same
-    /// fallback policy the routes get. Challenges and returns false when the request may not pass.
+    /// fallback policy the routes get. Answers 401 and returns false when the request may not pass (never a
+    /// redirect to a login page: the video port has none).
     /// </summary>
     public static async Task<bool> AuthorizeAsync(HttpContext context)
     {
@@ -138,7 +139,7 @@ internal static class AccessSchemes
             return true;
         }
 
-        await context.ChallengeAsync();
+        await context.ChallengeAsync(TokenAuthenticationHandler.Offers(context.Request) ? Token : Basic);
         return false;
     }
 

@@ -28,7 +28,7 @@ internal static class LoginEndpoints
         }).AllowAnonymous();
     }
 
-    private static async Task LogInAsync(HttpContext context, Credentials credentials, FailedLogins failedLogins)
+    private static async Task LogInAsync(HttpContext context, Credentials credentials, FailedLogins failedLogins, ILoggerFactory loggers)
     {
         var request = context.Request;
         if (!request.HasFormContentType || request.ContentLength is null or > MaxFormBytes)
@@ -55,6 +55,7 @@ internal static class LoginEndpoints
         }
 
         await context.SignInAsync(AccessSchemes.Cookie, AccessSchemes.Principal(user, AccessSchemes.Cookie));
+        loggers.CreateLogger(typeof(LoginEndpoints)).LogInformation("{User} logged in from {Address}", user, address);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = LocalReturn(request) ?? AfterLogin;
     }
