@@ -80,7 +80,7 @@ internal static class AccessCommands
                 r.AddError($"NAME must be 1 to 64 letters, digits and . _ @ - (got '{r.Tokens[0].Value}')");
             }
         });
-        var credentials = new Option<string>("--credentials") { Description = "The credentials file (created if missing)", Required = true };
+        var credentials = new Option<string>("--credentials") { HelpName = "FILE", Description = "The credentials file (created if missing)", Required = true };
         var command = new Command(name, description) { user, credentials };
         command.SetAction(parsed =>
         {

@@ -10,6 +10,13 @@ namespace PiStreaming.Access;
 /// </summary>
 internal sealed record CredentialFile
 {
+    // Hashes as they are (base64's '+' unescaped): the file is for people to read too.
+    private static readonly CredentialJson Json = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     [JsonPropertyName("users")]
     public SortedDictionary<string, string> Users { get; init; } = new(StringComparer.Ordinal);
 
@@ -43,7 +50,7 @@ internal sealed record CredentialFile
         CredentialFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(text, CredentialJson.Default.CredentialFile);
+            file = JsonSerializer.Deserialize(text, Json.CredentialFile);
         }
         catch (JsonException e)
         {
@@ -83,7 +90,7 @@ internal sealed record CredentialFile
         {
             PrivateFiles.Write(path, stream =>
             {
-                JsonSerializer.Serialize(stream, this, CredentialJson.Default.CredentialFile);
+                JsonSerializer.Serialize(stream, this, Json.CredentialFile);
                 stream.WriteByte((byte)'\n');
             });
         }
@@ -97,6 +104,5 @@ internal sealed record CredentialFile
 /// <summary>A credentials file that cannot be used; the message is one line for the user.</summary>
 internal sealed class CredentialsException(string message) : Exception(message);
 
-[JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(CredentialFile))]
 internal sealed partial class CredentialJson : JsonSerializerContext;

@@ -87,25 +87,29 @@ internal static partial class ServerCommandLine
 
     private static readonly Option<string> Credentials = new("--credentials")
     {
+        HelpName = "FILE",
         Description = "Make the camera private: only the users and tokens in this file may watch (manage it with the user and token commands). "
             + "Without it, anyone who can reach the ports may",
     };
 
     private static readonly Option<string> TlsCertificate = new("--tls-cert")
     {
+        HelpName = "FILE",
         Description = "Serve https and wss with this PEM certificate (with its chain, e.g. certbot's fullchain.pem); needs --tls-key; reloaded when it changes",
     };
 
-    private static readonly Option<string> TlsKey = new("--tls-key") { Description = "The PEM private key of --tls-cert (e.g. certbot's privkey.pem)" };
+    private static readonly Option<string> TlsKey = new("--tls-key") { HelpName = "FILE", Description = "The PEM private key of --tls-cert (e.g. certbot's privkey.pem)" };
 
     private static readonly Option<string> Tls = new("--tls")
     {
+        HelpName = "self-signed",
         Description = "self-signed: serve https and wss with a certificate made once and kept in the data directory (its fingerprint is printed at start)",
         Validators = { r => Check(r, (string v) => v == SelfSigned, SelfSigned) },
     };
 
     private static readonly Option<string> DataDirectory = new("--data-dir")
     {
+        HelpName = "DIR",
         Description = "Where the server keeps the self-signed certificate and the keys of login cookies "
             + "(default: $XDG_DATA_HOME/pistreaming, else ~/.local/share/pistreaming)",
     };
