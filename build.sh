@@ -146,8 +146,9 @@ case "$command" in
     ;;
   test)
     # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
-    # systemd-analyze and systemd-sysusers check and install the service's unit and user (into a folder, not this system).
-    ensure_packages ffmpeg:ffmpeg chromium:chromium systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
+    # nginx: the reverse-proxy test runs its own on loopback. systemd-analyze and systemd-sysusers check and install
+    # the service's unit and user (into a folder, not this system).
+    ensure_packages ffmpeg:ffmpeg chromium:chromium nginx:nginx systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build
     run_tests

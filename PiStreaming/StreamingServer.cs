@@ -62,9 +62,11 @@ internal sealed class StreamingServer : IAsyncDisposable
 
     /// <summary>Starts the web server, then the camera and the encoders.</summary>
     /// <param name="source">owned by the caller, who disposes it after the server.</param>
+    /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static async Task<StreamingServer> StartAsync(
-        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerSecurity? security = null)
     {
         var time = TimeProvider.System;
         var metrics = new ServerMetrics(time);
@@ -76,7 +78,7 @@ internal sealed class StreamingServer : IAsyncDisposable
             options.MjpegQuality, options.EncoderLinger, broadcaster, metrics, time, loggers);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
             new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter,
-            new StreamDescription(source.Name, options.Width, options.Height, options.FrameRate, options.BitrateKbps));
+            new StreamDescription(source.Name, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
         try
         {
             var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, metrics, loggers, cancellationToken);

@@ -47,7 +47,7 @@ internal static class HttpRoutes
         routes.MapPrometheusScrapingEndpoint("/metrics");
         routes.MapMethods("/status", GetAndHead, status.HandleAsync);
         var statusPage = System.Text.Encoding.UTF8.GetBytes(assets.StatusPage);
-        var statusPolicy = ContentSecurityPolicy.For(assets.StatusPage, "'self'", allowedOrigins);
+        var statusPolicy = ContentSecurityPolicy.For(assets.StatusPage, webSocketAddress: null, allowedOrigins);
         routes.MapMethods("/status.html", GetAndHead, (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-cache";
