@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Removes the pistreaming service that install.sh installed: the service, its unit, its user, /opt/pistreaming
-# and /var/lib/pistreaming. The options in /etc/pistreaming stay, unless --purge.
+# Removes the pistreaming service that install.sh installed: the service, its unit, its user and /opt/pistreaming.
+# The options in /etc/pistreaming and the data in /var/lib/pistreaming (credentials, login keys, certificate)
+# stay, unless --purge.
 #   sudo /opt/pistreaming/uninstall.sh [--purge]
 #   ./uninstall.sh --root DIR [--purge]   the same in DIR as if it were / (for tests and images)
 set -euo pipefail
@@ -60,12 +61,12 @@ main() {
     groupdel "${prefix[@]}" "$NAME"
   fi
 
-  rm -rf "$root/opt/$NAME" "$root/var/lib/$NAME"
+  rm -rf "$root/opt/$NAME"
   if $purge; then
-    rm -rf "$root/etc/$NAME"
-    say "removed, options included"
+    rm -rf "$root/etc/$NAME" "$root/var/lib/$NAME"
+    say "removed, options and data included"
   else
-    say "removed; the options stay in $root/etc/$NAME (remove them too with --purge)"
+    say "removed; the options stay in $root/etc/$NAME and the data in $root/var/lib/$NAME (remove them too with --purge)"
   fi
 }
 

@@ -108,27 +108,29 @@ internal class ServiceInstallTests
     }
 
     [Test]
-    public async Task Uninstall_removes_the_service_the_user_and_the_build_and_keeps_the_options_unless_purged()
+    public async Task Uninstall_removes_the_service_the_user_and_the_build_and_keeps_options_and_data_unless_purged()
     {
         Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         Directory.CreateDirectory(Path.Combine(root, "var/lib/pistreaming"));
+        await File.WriteAllTextAsync(Path.Combine(root, "var/lib/pistreaming/credentials.json"), "{}");
 
         var uninstall = await Command.RunAsync(Path.Combine(root, "opt/pistreaming/uninstall.sh"), "--root", root);
 
         Assert.That(uninstall.ExitCode, Is.Zero, uninstall.ToString());
         Assert.That(Directory.Exists(Path.Combine(root, "opt/pistreaming")), Is.False);
-        Assert.That(Directory.Exists(Path.Combine(root, "var/lib/pistreaming")), Is.False, "the state folder");
         Assert.That(File.Exists(Path.Combine(root, "etc/systemd/system/pistreaming.service")), Is.False);
         Assert.That(File.Exists(Path.Combine(root, "etc/systemd/system/multi-user.target.wants/pistreaming.service")), Is.False);
         Assert.That(File.Exists(Path.Combine(root, "etc/sysusers.d/pistreaming.conf")), Is.False);
         Assert.That(File.ReadAllText(Path.Combine(root, "etc/passwd")), Does.Not.Contain("pistreaming"));
         Assert.That(File.ReadAllLines(Path.Combine(root, "etc/group")), Has.None.Matches<string>(line => line.Contains("pistreaming", StringComparison.Ordinal)));
         Assert.That(File.Exists(Path.Combine(root, "etc/pistreaming/pistreaming.conf")), Is.True, "the options stay");
+        Assert.That(File.Exists(Path.Combine(root, "var/lib/pistreaming/credentials.json")), Is.True, "the data (credentials, keys) stay");
 
         Assert.That((await Command.RunAsync(Path.Combine(published, "install.sh"), "--root", root)).ExitCode, Is.Zero);
         var purge = await Command.RunAsync(Path.Combine(root, "opt/pistreaming/uninstall.sh"), "--root", root, "--purge");
         Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
         Assert.That(Directory.Exists(Path.Combine(root, "etc/pistreaming")), Is.False, "--purge removes the options too");
+        Assert.That(Directory.Exists(Path.Combine(root, "var/lib/pistreaming")), Is.False, "and the data");
     }
 
     [Test]
