@@ -70,10 +70,14 @@ if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
     log.LogWarning("{Warning}", warning);
 }
 
+// The Pi's hardware H.264 encoder where it works (Pi 4 and older), libx264 elsewhere; not needed when the camera encodes.
+var h264Encoder = options.Codec.HasH264() && !source.DeliversH264
+    ? await H264EncoderProbe.FindAsync(ffmpeg, new FrameFormat(options.Width, options.Height), CancellationToken.None)
+    : H264EncoderKind.Libx264;
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None);
+    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, h264Encoder);
 }
 catch (IOException e)
 {
@@ -86,8 +90,12 @@ await using (server)
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
         ? Dns.GetHostName()
         : options.Bind.ToString();
-    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
-        options.FrameRate, options.BitrateKbps);
+    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source.Name, options.Width, options.Height,
+        options.FrameRate, string.Join(", ", new[]
+        {
+            options.Codec.HasH264() ? $"H.264 {options.H264BitrateKbps} kbit/s" + (source.DeliversH264 ? " (from the camera)" : "") : null,
+            options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
+        }.OfType<string>()));
     log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);

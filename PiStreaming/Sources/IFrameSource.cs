@@ -23,6 +23,12 @@ internal interface IFrameSource : IAsyncDisposable
     /// </summary>
     bool IsLive => true;
 
+    /// <summary>
+    /// True when the "frames" are the camera's own H.264 access units (rpicam-vid --codec h264), passed
+    /// on to H.264 viewers as they are; false for raw I420 frames.
+    /// </summary>
+    bool DeliversH264 => false;
+
     /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
 }

@@ -5,28 +5,36 @@ namespace PiStreaming.Web;
 
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
-/// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
-/// stream from the same origin, and a connection to the video WebSocket; nothing else.
+/// and style (by their hashes, after the template is filled in), jsmpg.js and jmuxer.min.js, the snapshot and
+/// the MJPEG stream from the same origin, connections to the video WebSockets, and (for H.264 through Media
+/// Source Extensions) video from the blob: URL jmuxer makes; nothing else.
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
     /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8082/video.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
-    public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins)
+    public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins) =>
+        For(html, [webSocketUrl], allowedOrigins, mediaFromBlobs: false);
+
+    /// <param name="webSocketUrls">every address the page may connect to.</param>
+    /// <param name="mediaFromBlobs">the page may play a &lt;video&gt; from a blob: URL (Media Source Extensions).</param>
+    public static string For(string html, IReadOnlyList<string> webSocketUrls, IReadOnlyList<string> allowedOrigins, bool mediaFromBlobs)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
         var frameAncestors = allowedOrigins.Contains(OriginPolicy.AnyOrigin) ? "*" : string.Join(' ', ["'self'", .. allowedOrigins]);
-        return string.Join("; ",
+        string[] media = mediaFromBlobs ? ["media-src blob:"] : [];
+        return string.Join("; ", [
             "default-src 'none'",
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
-            $"connect-src {webSocketUrl}",
+            $"connect-src {string.Join(' ', webSocketUrls)}",
             "img-src 'self' data:",
+            .. media,
             "base-uri 'none'",
             "form-action 'none'",
-            $"frame-ancestors {frameAncestors}");
+            $"frame-ancestors {frameAncestors}"]);
     }
 
     private static string InlineBlocks(string html, string element) =>

@@ -10,11 +10,15 @@ namespace PiStreaming.Web;
 /// through host names, IP addresses, port forwarding and proxies, and sees one origin. @STILL@,
 /// the picture shown until the video starts, is the newest JPEG itself when there is a recent one (it
 /// then arrives with the page, with no request of its own), otherwise the snapshot's address.
+/// @H264ADDRESS@ is the H.264 WebSocket beside it, and @CODECS@ the streams offered ("mpeg1 h264").
 /// </summary>
-internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins)
+internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins, bool mpeg1 = true, bool h264 = false)
 {
-    /// <summary>Where the page port serves the video WebSocket.</summary>
+    /// <summary>Where the page port serves the MPEG-1 video WebSocket.</summary>
     public const string VideoPath = "/video";
+
+    /// <summary>Where both ports serve the H.264 video WebSocket.</summary>
+    public const string H264VideoPath = "/video.h264";
 
     /// <param name="requestHost">the request's Host header: host name or address, and the port unless it is the scheme's default.</param>
     /// <param name="localAddress">and <paramref name="localPort"/>: where the request came in, for a request without a usable Host.</param>
@@ -23,14 +27,19 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
     {
         var host = IsSafeHost(requestHost) ? requestHost! : $"{FormatAddress(localAddress)}:{localPort.ToString(CultureInfo.InvariantCulture)}";
         var address = host + VideoPath;
+        var h264Address = host + H264VideoPath;
+        var codecs = string.Join(' ', new[] { mpeg1 ? "mpeg1" : null, h264 ? "h264" : null }.OfType<string>());
         var html = template
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
+            .Replace("@H264ADDRESS@", h264Address, StringComparison.Ordinal)
+            .Replace("@CODECS@", codecs, StringComparison.Ordinal)
             .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)
             .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
             .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal);
-        return new RenderedPage(html, ContentSecurityPolicy.For(html, $"ws://{address}", allowedOrigins));
+        string[] connections = [.. mpeg1 ? [$"ws://{address}"] : Array.Empty<string>(), .. h264 ? [$"ws://{h264Address}"] : Array.Empty<string>()];
+        return new RenderedPage(html, ContentSecurityPolicy.For(html, connections, allowedOrigins, mediaFromBlobs: h264));
     }
 
     // Kestrel already rejects malformed Host headers; this also keeps anything but a plain

@@ -1,9 +1,9 @@
 namespace PiStreaming.Web;
 
-/// <summary>The page template and the jsmpg.js decoder, loaded once at start-up.</summary>
-internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
+/// <summary>The page template and the decoders (jsmpg.js for MPEG-1, jmuxer.min.js for H.264 through Media Source Extensions), loaded once at start-up.</summary>
+internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder, byte[] H264Muxer)
 {
-    /// <summary>Where the build copies static/index.html and jsmpg.js (from the npm package jsmpeg).</summary>
+    /// <summary>Where the build copies static/index.html, jsmpg.js (from the npm package jsmpeg) and jmuxer.min.js (from the npm package jmuxer).</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "static");
 
     /// <exception cref="FileNotFoundException">a file is missing; the message says how to get it.</exception>
@@ -11,6 +11,7 @@ internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
     {
         var index = Path.Combine(directory, "index.html");
         var decoder = Path.Combine(directory, "jsmpg.js");
+        var muxer = Path.Combine(directory, "jmuxer.min.js");
         if (!File.Exists(index))
         {
             throw new FileNotFoundException($"page template not found at {index}; build with ./build.sh", index);
@@ -21,6 +22,11 @@ internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
             throw new FileNotFoundException($"jsmpg.js not found at {decoder}; ./build.sh installs it from the npm package jsmpeg@1.0.0", decoder);
         }
 
-        return new StaticAssets(File.ReadAllText(index), File.ReadAllBytes(decoder));
+        if (!File.Exists(muxer))
+        {
+            throw new FileNotFoundException($"jmuxer.min.js not found at {muxer}; ./build.sh installs it from the npm package jmuxer", muxer);
+        }
+
+        return new StaticAssets(File.ReadAllText(index), File.ReadAllBytes(decoder), File.ReadAllBytes(muxer));
     }
 }

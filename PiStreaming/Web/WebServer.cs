@@ -35,7 +35,7 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        WebSettings options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ILoggerFactory loggers,
+        WebSettings options, StaticAssets assets, Audience audience, VideoStreams streams, JpegOutput jpeg, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -84,8 +84,15 @@ internal sealed class WebServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
-        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
-            new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
+        var origins = new OriginPolicy(options.AllowedOrigins);
+        var video = streams.Mpeg1 is { } mpeg1
+            ? new WebSocketEndpoint(WebSocketEndpoint.Output, audience, mpeg1, JsmpHeader.Create(options.Page.Format), origins,
+                SendBufferSize(options.BitrateKbps), logger, TimeProvider.System)
+            : null;
+        var h264Video = streams.H264Viewers is { } h264
+            ? new WebSocketEndpoint(WebSocketEndpoint.H264Output, audience, h264, H264Header.Create(options.Page.Format), origins,
+                SendBufferSize(options.BitrateKbps), logger, TimeProvider.System)
+            : null;
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -97,10 +104,27 @@ internal sealed class WebServer : IAsyncDisposable
         // no video flows (a viewer receiving video that stops reading is closed by its outbox first).
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(15) });
         app.Use((context, next) =>
-            context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
+        {
+            if (context.Connection.LocalPort != server.WebSocketPort)
+            {
+                return next(context);
+            }
+
+            // The video port: H.264 at its path, MPEG-1 on any other (as the original server).
+            var endpoint = context.Request.Path == IndexPage.H264VideoPath && h264Video is not null ? h264Video : video;
+            if (endpoint is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return endpoint.HandleAsync(context);
+        });
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, jpeg, video,
-            new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, video is not null, h264Video is not null), assets, jpeg,
+            video, h264Video, new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg),
+            streams.Mpeg1 is { } mpeg1Stream ? new MediaPlayerEndpoint(audience, mpeg1Stream) : null,
+            streams.H264Viewers is { } h264Stream ? new MediaPlayerEndpoint(audience, h264Stream, MediaPlayerEndpoint.H264Output) : null);
 
         await app.StartAsync(cancellationToken);
         return server;
