@@ -76,7 +76,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
             options.MjpegQuality, options.EncoderLinger, streams, time, loggers);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
+            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor, options.FrameRate), options.SlowViewers.GiveUpAfter);
         var web = await WebServer.StartAsync(webSettings, assets, audience, streams, pipeline.Jpeg, loggers, cancellationToken);
         return new StreamingServer(source, audience, streams, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
     }

@@ -36,6 +36,7 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
             .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)
             .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@FRAMERATE@", look.FrameRate.ToString("0.###", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
             .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal);
         string[] connections = [.. mpeg1 ? [$"ws://{address}"] : Array.Empty<string>(), .. h264 ? [$"ws://{h264Address}"] : Array.Empty<string>()];

@@ -18,5 +18,5 @@ internal sealed record WebSettings(
     PageLook Page,
     TimeSpan GiveUpAfter);
 
-/// <summary>What the page shows: the picture's size and the colours.</summary>
-internal sealed record PageLook(FrameFormat Format, string Color, string BackgroundColor);
+/// <summary>What the page shows: the picture's size and the colours; and the camera's frame rate (for Media Source Extensions).</summary>
+internal sealed record PageLook(FrameFormat Format, string Color, string BackgroundColor, double FrameRate = 24);
