@@ -33,6 +33,9 @@ internal static class H264Arguments
             ]);
         }
 
+        // Camera frames are BT.601 video range, as MPEG-1 and jsmpg.js assume: said in the stream, browsers
+        // convert H.264 to RGB the same way (untagged, Chromium assumes BT.709 and shifts every colour).
+        arguments.AddRange(["-colorspace", "smpte170m", "-color_primaries", "smpte170m", "-color_trc", "smpte170m", "-color_range", "tv"]);
         arguments.AddRange(FfmpegArguments.PacketsOut);
         return arguments;
     }

@@ -183,7 +183,7 @@
           }
         }
         request.resolve({
-          stamp: picture, sameAsDecoder: sameStamp(shown, stamp),
+          stamp: picture, sameAsDecoder: sameStamp(shown, stamp), codec: event.detail.codec || 'mpeg1',
           width: width, height: height, step: step, luma: samples
         });
       });
