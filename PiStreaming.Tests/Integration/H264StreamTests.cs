@@ -52,7 +52,11 @@ internal class H264StreamTests
         // A heavy stream, so the stalled viewer's socket buffers fill within a couple of seconds.
         await using var server = await TestServer.StartAsync(new ServerOptions
         {
-            Width = 640, Height = 480, FrameRate = 30, H264BitrateKbps = 8000, Codec = VideoCodecs.H264,
+            Width = 640,
+            Height = 480,
+            FrameRate = 30,
+            H264BitrateKbps = 8000,
+            Codec = VideoCodecs.H264,
             SlowViewers = new SlowViewerPolicy { MaxBacklog = TimeSpan.FromSeconds(1), GiveUpAfter = TimeSpan.FromMinutes(1) },
         });
         using var stalled = await StalledViewer.ConnectAsync("127.0.0.1", server.Server.HttpPort, path: "/video.h264");
