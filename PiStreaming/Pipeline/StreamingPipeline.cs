@@ -81,7 +81,6 @@ internal sealed class StreamingPipeline : IAsyncDisposable
             {
                 var h264 = streams.H264 ?? throw new ArgumentException("H.264 settings are needed to encode H.264", nameof(streams));
                 var h264Arguments = H264Arguments.For(settings, h264);
-                logger.LogInformation("H.264 encoder: {Encoder}", h264.Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m (hardware)" : "libx264 (software)");
                 var loop = new EncoderLoop("H.264 encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, h264Arguments, logger), NextQueue(), PublishH264, time,
                     logger);
                 videoLoops.Add(loop.RunAsync);
