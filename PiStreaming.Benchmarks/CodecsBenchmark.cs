@@ -127,7 +127,8 @@ internal static partial class CodecsBenchmark
         string directory, bool psnr = true)
     {
         var output = Path.Combine(directory, "encoded." + rawFormat);
-        var arguments = serverArguments.TakeWhile(a => a != "-fps_mode").Select(a => a == "pipe:0" ? source : a).ToList();
+        // -benchmark reports at the info log level.
+        var arguments = serverArguments.TakeWhile(a => a != "-fps_mode").Select(a => a switch { "pipe:0" => source, "warning" => "info", _ => a }).ToList();
         arguments.InsertRange(0, ["-benchmark"]);
         arguments.AddRange(["-fps_mode", "passthrough", "-f", rawFormat, "-y", output]);
         var log = await RunAsync("ffmpeg", arguments);
@@ -139,7 +140,7 @@ internal static partial class CodecsBenchmark
         var quality = double.NaN;
         if (psnr)
         {
-            var report = await RunAsync("ffmpeg", ["-hide_banner", "-f", rawFormat, "-i", output, "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", format.ToString(),
+            var report = await RunAsync("ffmpeg", ["-hide_banner", "-f", rawFormat == "mpeg1video" ? "mpegvideo" : rawFormat, "-i", output, "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", format.ToString(),
                 "-r", $"{FrameRate}", "-i", source, "-lavfi", "[0:v]settb=1/24,setpts=N[a];[1:v]settb=1/24,setpts=N[b];[a][b]psnr", "-f", "null", "-"]);
             var average = PsnrLine().Match(report);
             quality = average.Success ? double.Parse(average.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
