@@ -14,9 +14,9 @@ if (parsed.Errors.Count > 0)
     return Fail($"{parsed.Errors[0].Message} (see --help)");
 }
 
-if (parsed.Action is not null)
+if (!ServerCommandLine.Serves(parsed))
 {
-    return await parsed.InvokeAsync(); // --help or --version
+    return await parsed.InvokeAsync(); // --help, --version, or a user or token command
 }
 
 if (ServerCommandLine.WantsDeviceList(parsed))
@@ -74,10 +74,22 @@ if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
 var h264Encoder = options.Codec.HasH264() && !source.DeliversH264
     ? await H264EncoderProbe.FindAsync(ffmpeg, new FrameFormat(options.Width, options.Height), CancellationToken.None)
     : H264EncoderKind.Libx264;
+ServerSecurity security;
+try
+{
+    security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+}
+catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStreaming.Tls.TlsException)
+{
+    loggers.Dispose();
+    return Fail(e.Message);
+}
+
+await using var securityInForce = security;
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, h264Encoder);
+    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, security, h264Encoder);
 }
 catch (IOException e)
 {
@@ -98,7 +110,8 @@ await using (server)
                 : null,
             options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
         }.OfType<string>()));
-    log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
+    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", security.Tls is null ? "http" : "https", host,
+    server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
     // A requested stop, or the source's end (a piped stream is complete), is a success.

@@ -110,9 +110,9 @@ public class H264ParsingTests
         var mpeg1 = new IndexPage("<p>@CODECS@</p>", look, []).Render("cam:8082", null, 0);
 
         Assert.That(both.Html, Is.EqualTo("<p>mpeg1 h264</p>"));
-        Assert.That(both.ContentSecurityPolicy, Does.Contain("connect-src ws://cam:8082/video ws://cam:8082/video.h264;").And.Contain("media-src blob:"));
+        Assert.That(both.ContentSecurityPolicy, Does.Contain("connect-src 'self' ws://cam:8082/video wss://cam:8082/video ws://cam:8082/video.h264 wss://cam:8082/video.h264;").And.Contain("media-src blob:"));
         Assert.That(mpeg1.Html, Is.EqualTo("<p>mpeg1</p>"));
-        Assert.That(mpeg1.ContentSecurityPolicy, Does.Contain("connect-src ws://cam:8082/video;").And.Not.Contain("media-src"));
+        Assert.That(mpeg1.ContentSecurityPolicy, Does.Contain("connect-src 'self' ws://cam:8082/video wss://cam:8082/video;").And.Not.Contain("media-src"));
     }
 
     /// <summary>A stream that hands out at most a few bytes per read, like a pipe under load.</summary>

@@ -6,20 +6,22 @@ namespace PiStreaming.Web;
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
 /// and style (by their hashes, after the template is filled in), jsmpg.js and jmuxer.min.js, the snapshot and
-/// the MJPEG stream from the same origin, connections to the video WebSockets, and (for H.264 through Media
-/// Source Extensions) video from the blob: URL jmuxer makes; nothing else.
+/// the MJPEG stream from the same origin, connections to the video WebSockets (ws or wss, as the page came),
+/// (for H.264 through Media Source Extensions) video from the blob: URL jmuxer makes; nothing else, but for
+/// the log-out form's post to its own origin when the camera is private.
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
-    /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8082/video.</param>
+    /// <param name="webSocketAddress">where the page connects, without the scheme, e.g. camera.local:8082/video.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
-    public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins) =>
-        For(html, [webSocketUrl], allowedOrigins, mediaFromBlobs: false);
+    /// <param name="postsToSelf">the page has a form posting to its own origin (log out).</param>
+    public static string For(string html, string webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false) =>
+        For(html, [webSocketAddress], allowedOrigins, postsToSelf, mediaFromBlobs: false);
 
-    /// <param name="webSocketUrls">every address the page may connect to.</param>
+    /// <param name="webSocketAddresses">every address the page may connect to, without the scheme.</param>
     /// <param name="mediaFromBlobs">the page may play a &lt;video&gt; from a blob: URL (Media Source Extensions).</param>
-    public static string For(string html, IReadOnlyList<string> webSocketUrls, IReadOnlyList<string> allowedOrigins, bool mediaFromBlobs)
+    public static string For(string html, IReadOnlyList<string> webSocketAddresses, IReadOnlyList<string> allowedOrigins, bool postsToSelf, bool mediaFromBlobs)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
@@ -29,11 +31,12 @@ internal static partial class ContentSecurityPolicy
             "default-src 'none'",
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
-            $"connect-src {string.Join(' ', webSocketUrls)}",
+            // 'self' also covers ws: and wss: to the page's own host (CSP 3), e.g. behind a proxy that changes the Host.
+            $"connect-src 'self' {string.Join(' ', webSocketAddresses.SelectMany(a => new[] { $"ws://{a}", $"wss://{a}" }))}",
             "img-src 'self' data:",
             .. media,
             "base-uri 'none'",
-            "form-action 'none'",
+            postsToSelf ? "form-action 'self'" : "form-action 'none'",
             $"frame-ancestors {frameAncestors}"]);
     }
 

@@ -5,15 +5,21 @@ using System.Net.Sockets;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// Fills in the page template. @ADDRESS@ becomes the video WebSocket on the page's own origin: the host
-/// and port the browser itself used (its Host header) and <see cref="VideoPath"/>, so the page works
-/// through host names, IP addresses, port forwarding and proxies, and sees one origin. @STILL@,
+/// Fills in the page template. The page opens the video WebSocket at <see cref="VideoPath"/> on its own
+/// origin, ws or wss as the page itself came (its location), so it works through host names, IP
+/// addresses, port forwarding, https and reverse proxies; @ADDRESS@ is that address as the server sees it
+/// (the host and port the browser used, its Host header), which the Content-Security-Policy names. @STILL@,
 /// the picture shown until the video starts, is the newest JPEG itself when there is a recent one (it
-/// then arrives with the page, with no request of its own), otherwise the snapshot's address.
-/// @H264ADDRESS@ is the H.264 WebSocket beside it, and @CODECS@ the streams offered ("mpeg1 h264").
+/// then arrives with the page, with no request of its own), otherwise the snapshot's address. @LOGOUT@ is a
+/// log-out button when the camera is private, otherwise nothing. @CODECS@ names the streams offered
+/// ("mpeg1 h264"); the H.264 one is at <see cref="H264VideoPath"/> beside the MPEG-1 one.
 /// </summary>
-internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins, bool mpeg1 = true, bool h264 = false)
+/// <param name="isPrivate">viewers have logged in (the page offers to log out).</param>
+/// <param name="mpeg1">and <paramref name="h264"/>: the streams offered.</param>
+internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins, bool isPrivate = false, bool mpeg1 = true, bool h264 = false)
 {
+    private const string LogoutForm = "<form id=\"logout\" method=\"post\" action=\"logout\"><button type=\"submit\">log out</button></form>";
+
     /// <summary>Where the page port serves the MPEG-1 video WebSocket.</summary>
     public const string VideoPath = "/video";
 
@@ -31,16 +37,16 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
         var codecs = string.Join(' ', new[] { mpeg1 ? "mpeg1" : null, h264 ? "h264" : null }.OfType<string>());
         var html = template
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
-            .Replace("@H264ADDRESS@", h264Address, StringComparison.Ordinal)
             .Replace("@CODECS@", codecs, StringComparison.Ordinal)
             .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)
             .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@FRAMERATE@", look.FrameRate.ToString("0.###", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
-            .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal);
-        string[] connections = [.. mpeg1 ? [$"ws://{address}"] : Array.Empty<string>(), .. h264 ? [$"ws://{h264Address}"] : Array.Empty<string>()];
-        return new RenderedPage(html, ContentSecurityPolicy.For(html, connections, allowedOrigins, mediaFromBlobs: h264));
+            .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal)
+            .Replace("@LOGOUT@", isPrivate ? LogoutForm : "", StringComparison.Ordinal);
+        string[] connections = [.. mpeg1 ? [address] : Array.Empty<string>(), .. h264 ? [h264Address] : Array.Empty<string>()];
+        return new RenderedPage(html, ContentSecurityPolicy.For(html, connections, allowedOrigins, postsToSelf: isPrivate, mediaFromBlobs: h264));
     }
 
     // Kestrel already rejects malformed Host headers; this also keeps anything but a plain
