@@ -37,11 +37,11 @@ ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { say "the .NET 10 SDK is needed: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
 }
 
-# jsmpg.js comes from the npm package jsmpeg@1.0.0, never from the repository.
+# jsmpg.js comes from the npm package jsmpeg@1.0.0 and jmuxer.min.js from jmuxer, never from the repository.
 ensure_decoder() {
-  [ -f static/node_modules/jsmpeg/jsmpg.js ] && return 0
+  [ -f static/node_modules/jsmpeg/jsmpg.js ] && [ -f static/node_modules/jmuxer/dist/jmuxer.min.js ] && return 0
   ensure_packages npm:npm
-  say "installing jsmpg.js (npm package jsmpeg@1.0.0)"
+  say "installing jsmpg.js and jmuxer.min.js (npm packages jsmpeg@1.0.0 and jmuxer@2.1.1)"
   (cd static && npm ci --no-audit --no-fund --loglevel=error >&2)
 }
 
@@ -101,7 +101,7 @@ publish() {
   dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
     "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
   local file
-  for file in PiStreaming static/index.html static/status.html static/jsmpg.js install.sh uninstall.sh pistreaming.service pistreaming.sysusers pistreaming.conf; do
+  for file in PiStreaming static/index.html static/status.html static/jsmpg.js static/jmuxer.min.js install.sh uninstall.sh pistreaming.service pistreaming.sysusers pistreaming.conf; do
     [ -f "$out/$file" ] || { say "publish $rid: $out/$file is missing"; exit 1; }
   done
   say "published $rid (self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"

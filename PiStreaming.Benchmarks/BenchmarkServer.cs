@@ -112,6 +112,10 @@ internal sealed partial class BenchmarkServer : IAsyncDisposable
     /// <summary>The encoder child process, once it runs.</summary>
     public int? EncoderPid() => Latency.ProcessUsage.Children(Pid).Cast<int?>().FirstOrDefault(pid => Latency.ProcessUsage.CommandName(pid!.Value) == "ffmpeg");
 
+    /// <summary>The server's ffmpeg whose command line contains <paramref name="text"/> (e.g. "libx264"), if it runs.</summary>
+    public int? EncoderPid(string text) => Latency.ProcessUsage.Children(Pid).Cast<int?>()
+        .FirstOrDefault(pid => Latency.ProcessUsage.CommandName(pid!.Value) == "ffmpeg" && (Latency.ProcessUsage.CommandLine(pid.Value) ?? "").Contains(text, StringComparison.Ordinal));
+
     /// <summary>Stopped as a service manager would; killed if it has not exited after a few seconds.</summary>
     public async ValueTask DisposeAsync()
     {

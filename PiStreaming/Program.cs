@@ -71,6 +71,10 @@ if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
     log.LogWarning("{Warning}", warning);
 }
 
+// The Pi's hardware H.264 encoder where it works (Pi 4 and older), libx264 elsewhere; not needed when the camera encodes.
+var h264Encoder = options.Codec.HasH264() && !source.DeliversH264
+    ? await H264EncoderProbe.FindAsync(ffmpeg, new FrameFormat(options.Width, options.Height), CancellationToken.None)
+    : H264EncoderKind.Libx264;
 ServerSecurity security;
 try
 {
@@ -86,7 +90,7 @@ await using var securityInForce = security;
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, security);
+    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, security, h264Encoder);
 }
 catch (IOException e)
 {
@@ -99,8 +103,14 @@ await using (server)
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
         ? Dns.GetHostName()
         : options.Bind.ToString();
-    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
-        options.FrameRate, options.BitrateKbps);
+    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source.Name, options.Width, options.Height,
+        options.FrameRate, string.Join(", ", new[]
+        {
+            options.Codec.HasH264()
+                ? $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})"
+                : null,
+            options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
+        }.OfType<string>()));
     var scheme = security.Tls is null ? "http" : "https";
     log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", scheme, host, server.HttpPort, server.WebSocketPort);
     service.Ready($"streaming {source.Name} at {options.Width}x{options.Height}, {options.FrameRate} fps on {scheme}://{host}:{server.HttpPort}/");

@@ -23,25 +23,25 @@ internal sealed class StreamingServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly IFrameSource source;
     private readonly Audience audience;
-    private readonly Broadcaster broadcaster;
+    private readonly Broadcaster[] broadcasters;
     private readonly StreamingPipeline pipeline;
     private readonly WebServer web;
     private readonly ServerMetrics metrics;
     private readonly ILogger logger;
     private readonly Task summaries;
 
-    private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, StreamingPipeline pipeline, WebServer web,
+    private StreamingServer(IFrameSource source, Audience audience, VideoStreams streams, StreamingPipeline pipeline, WebServer web,
         ServerMetrics metrics, ViewerActivityLog activity, ILogger logger)
     {
         this.metrics = metrics;
         this.source = source;
         this.audience = audience;
-        this.broadcaster = broadcaster;
+        broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
         this.pipeline = pipeline;
         this.web = web;
         this.logger = logger;
         Completion = Task.Run(() => pipeline.RunAsync(stopping.Token), CancellationToken.None);
-        summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, stopping.Token);
+        summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => SkippedPictures, stopping.Token);
     }
 
     public int HttpPort => web.HttpPort;
@@ -49,7 +49,7 @@ internal sealed class StreamingServer : IAsyncDisposable
     public int ViewerCount => audience.Count;
 
     /// <summary>Pictures skipped for viewers that could not keep up, since the start.</summary>
-    public long SkippedPictures => broadcaster.TotalSkippedPictures;
+    public long SkippedPictures => broadcasters.Sum(b => b.TotalSkippedPictures);
 
     /// <summary>Frames the MPEG-1 encoder could not take in time, since the start.</summary>
     public long DroppedFrames => pipeline.DroppedFrames;
@@ -63,26 +63,34 @@ internal sealed class StreamingServer : IAsyncDisposable
     /// <summary>Starts the web server, then the camera and the encoders.</summary>
     /// <param name="source">owned by the caller, who disposes it after the server.</param>
     /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
+    /// <param name="h264Encoder">what encodes H.264 from raw frames (see <see cref="H264EncoderProbe"/>).</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static async Task<StreamingServer> StartAsync(
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
-        ServerSecurity? security = null)
+        ServerSecurity? security = null, H264EncoderKind h264Encoder = H264EncoderKind.Libx264)
     {
         var time = TimeProvider.System;
         var metrics = new ServerMetrics(time);
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
         var audience = new Audience(options.MaxViewers, activity, metrics, time);
-        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, metrics, time);
-        metrics.Observe(() => broadcaster.TotalSkippedPictures, () => source.Restarts);
+        // A camera that encodes H.264 itself gives no raw frames for an MPEG-1 encoder (it runs so only with --codec h264).
+        var streams = new VideoStreams(
+            options.Codec.HasMpeg1() && !source.DeliversH264
+                ? new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, metrics, time)
+                : null,
+            options.Codec.HasH264() ? Broadcaster.ForH264(options.SlowViewers, options.FrameRate, activity, metrics, time) : null,
+            options.H264(h264Encoder));
+        Broadcaster[] broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
+        metrics.Observe(() => broadcasters.Sum(b => b.TotalSkippedPictures), () => source.Restarts);
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
-            options.MjpegQuality, options.EncoderLinger, broadcaster, metrics, time, loggers);
+            options.MjpegQuality, options.EncoderLinger, streams, metrics, time, loggers);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter,
+            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor, options.FrameRate), options.SlowViewers.GiveUpAfter,
             new StreamDescription(source.Name, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
         try
         {
-            var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, metrics, loggers, cancellationToken);
-            return new StreamingServer(source, audience, broadcaster, pipeline, web, metrics, activity, loggers.CreateLogger<StreamingServer>());
+            var web = await WebServer.StartAsync(webSettings, assets, audience, streams, pipeline.Jpeg, metrics, loggers, cancellationToken);
+            return new StreamingServer(source, audience, streams, pipeline, web, metrics, activity, loggers.CreateLogger<StreamingServer>());
         }
         catch
         {

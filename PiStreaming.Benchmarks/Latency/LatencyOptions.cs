@@ -5,8 +5,9 @@ namespace PiStreaming.Benchmarks.Latency;
 /// <summary>
 /// The latency benchmark's command line:
 /// <c>[--seconds N] [--loads N] [--viewers N] [--compare "ARGS" "ARGS" ...] [-- SERVER ARGS...]</c>.
-/// Each --compare string is one server run (its arguments split at spaces); the arguments after
-/// -- go to every run. Without --compare there is one run.
+/// Each --compare string is one server run (its arguments split at spaces; a word starting with ?
+/// is the page's query instead, e.g. ?codec=mse); the arguments after -- go to every run. Without
+/// --compare there is one run.
 /// </summary>
 internal sealed record LatencyOptions
 {
@@ -64,7 +65,10 @@ internal sealed record LatencyOptions
 
     /// <summary>The server arguments of one run: its own, then the common ones.</summary>
     public IReadOnlyList<string> ServerArgumentsFor(string run) =>
-        [.. run.Split(' ', StringSplitOptions.RemoveEmptyEntries), .. CommonServerArguments];
+        [.. run.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(word => !word.StartsWith('?')), .. CommonServerArguments];
+
+    /// <summary>The page's query of one run (e.g. ?codec=mse), or "".</summary>
+    public static string PageQueryFor(string run) => run.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(word => word.StartsWith('?')) ?? "";
 
     private static double Number(IReadOnlyList<string> args, int index, double min, double max)
     {

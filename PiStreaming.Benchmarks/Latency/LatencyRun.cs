@@ -19,7 +19,7 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
         var label = run.Length == 0 ? "defaults" : run;
         progress.WriteLine($"[{label}] starting server: {string.Join(' ', options.ServerArgumentsFor(run))}");
         await using var server = await BenchmarkServer.StartAsync(options.ServerArgumentsFor(run), TimeSpan.FromSeconds(30));
-        var url = new Uri(server.HttpUri, "index.html").ToString();
+        var url = new Uri(server.HttpUri, "index.html" + LatencyOptions.PageQueryFor(run)).ToString();
 
         // One load first that is not counted: it warms up the just-started server and the browser,
         // so that every run's loads measure a viewer opening the page of a running server.
@@ -55,7 +55,8 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
         await PictureProbe.TakeAsync(page);
         var unreadableBefore = await PictureProbe.UnreadableCountAsync(page);
         var readingMsBefore = await PictureProbe.ReadingMsAsync(page);
-        var encoderPid = server.EncoderPid();
+        // The video encoder the page watches: libx264 when it plays H.264, mpeg1video otherwise.
+        var encoderPid = server.EncoderPid(await PictureProbe.CodecAsync(page) == "h264" ? "libx264" : "mpeg1video");
         var serverCpu = ProcessUsage.CpuTime(server.Pid);
         var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();

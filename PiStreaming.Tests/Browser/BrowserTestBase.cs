@@ -1,3 +1,4 @@
+using PiStreaming.Options;
 using PiStreaming.Tests.Support;
 
 namespace PiStreaming.Tests.Browser;
@@ -10,10 +11,16 @@ internal abstract class BrowserTestBase
     protected TestServer Server { get; private set; } = null!;
     protected Chromium Chromium { get; private set; } = null!;
 
+    /// <summary>
+    /// What the fixture's server offers. These fixtures test the MPEG-1 page (jsmpg.js), which the page
+    /// would not choose in this Chromium if H.264 were offered too; H264PageTests tests the choice.
+    /// </summary>
+    protected virtual ServerOptions Options => new() { Codec = VideoCodecs.Mpeg1 };
+
     [OneTimeSetUp]
     public async Task StartServerAndBrowser()
     {
-        Server = await TestServer.StartAsync();
+        Server = await TestServer.StartAsync(Options);
         Chromium = await Chromium.LaunchAsync();
     }
 

@@ -92,7 +92,8 @@ internal class PrivateCameraTests
         var picture = await PictureProbe.CaptureNextAsync(page, 8, Patience);
         await Artifacts.ScreenshotAsync(page, $"private-{site.Port}");
         Assert.That(picture.Stamp, Is.Not.Null, "the video plays");
-        Assert.That(sockets, Is.EqualTo(new[] { $"wss://127.0.0.1:{site.Port}/video" }), "over wss, from the page's own host and port");
+        // https is a secure context, so the page plays H.264 with WebCodecs.
+        Assert.That(sockets, Is.EqualTo(new[] { $"wss://127.0.0.1:{site.Port}/video.h264" }), "over wss, from the page's own host and port");
         Assert.That(server.Server.ViewerCount, Is.EqualTo(1));
     }
 

@@ -86,7 +86,7 @@ public class ProcessTests
         using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{wsPort}/"));
         Assert.That(await viewer.ReceiveMessagesAsync(3, TimeSpan.FromSeconds(10)), Has.Count.EqualTo(3), server.StandardError);
         var children = server.ChildPids();
-        Assert.That(children, Has.Count.EqualTo(2), "the camera and the encoder");
+        Assert.That(children, Has.Count.EqualTo(3), "the camera and the two encoders (MPEG-1 and H.264)");
 
         server.SignalProcessGroup(ServerProcess.SIGINT);
 

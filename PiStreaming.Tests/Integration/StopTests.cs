@@ -63,7 +63,8 @@ public class StopTests
     public async Task An_encoder_that_always_fails_is_restarted_after_1_2_4_s_with_one_line_per_failure_and_ctrl_c_still_stops_it()
     {
         using var ffmpeg = FakeFfmpeg.Script(_ => "echo \"fake ffmpeg: Unknown encoder 'mpeg1video'\" >&2\nexit 1");
-        using var server = ServerProcess.Start(ServerProcess.Loopback, ffmpeg.Environment);
+        // The MPEG-1 encoder alone: the H.264 encoder's restarts would interleave their own lines.
+        using var server = ServerProcess.Start([.. ServerProcess.Loopback, "--codec", "mpeg1"], ffmpeg.Environment);
         await server.WaitForLogAsync("restarting in 4 s", Patience);
 
         var lines = server.StandardError.Split('\n');

@@ -32,7 +32,7 @@ public class StuckEncoderTests
             var log = new FakeLogCollector();
             using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(log)));
             await using var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, TimeSpan.FromSeconds(1 / 24.0), 80,
-                StreamingPipeline.DefaultLinger, broadcaster, metrics, TimeProvider.System, loggers);
+                StreamingPipeline.DefaultLinger, new VideoStreams(broadcaster), metrics, TimeProvider.System, loggers);
 
             using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
             await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));

@@ -25,4 +25,21 @@ internal static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Polls <paramref name="attempt"/> until it gives a value; fails the test after <paramref name="timeout"/>.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> attempt, TimeSpan timeout, string what)
+        where T : class
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await attempt() is { } value)
+            {
+                return value;
+            }
+
+            Assert.That(stopwatch.Elapsed, Is.LessThan(timeout), $"not within {timeout.TotalSeconds:0} s: {what}");
+            await Task.Delay(50);
+        }
+    }
 }

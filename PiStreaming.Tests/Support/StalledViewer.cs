@@ -17,7 +17,9 @@ internal sealed class StalledViewer : IDisposable
 
     public sealed record Received(List<byte[]> Messages, WebSocketCloseStatus? CloseStatus, bool ConnectionEnded);
 
-    public static async Task<StalledViewer> ConnectAsync(string host, int port, int receiveBufferSize = 4096, CancellationToken cancellationToken = default)
+    /// <param name="path">the WebSocket's path, e.g. /video.h264.</param>
+    public static async Task<StalledViewer> ConnectAsync(string host, int port, int receiveBufferSize = 4096, CancellationToken cancellationToken = default,
+        string path = "/")
     {
         // Set before connecting, so the advertised TCP window is small from the start.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = receiveBufferSize };
@@ -25,7 +27,7 @@ internal sealed class StalledViewer : IDisposable
         {
             await socket.ConnectAsync(host, port, cancellationToken);
             var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-            var handshake = $"GET / HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            var handshake = $"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
             await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(handshake), cancellationToken);
             return new StalledViewer(socket);

@@ -9,8 +9,10 @@ internal enum PictureType
 }
 
 /// <summary>
-/// One MPEG-1 picture as the encoder wrote it, with the sequence and GOP headers that precede it
-/// (ffmpeg writes them before every I picture). This is the unit everything downstream works with.
+/// One encoded picture as the encoder wrote it: an MPEG-1 picture with the sequence and GOP headers
+/// that precede it (ffmpeg writes them before every I picture), or an H.264 access unit (see
+/// <see cref="H264AccessUnit"/>: an IDR picture counts as I, its SPS and PPS as the sequence header).
+/// This is the unit everything downstream works with.
 /// </summary>
 internal sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Type, bool HasSequenceHeader)
 {
@@ -23,7 +25,7 @@ internal sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Typ
     /// </summary>
     public long FrameReadAt { get; init; }
 
-    /// <summary>Reads the picture type and header presence from the start codes in <paramref name="data"/>.</summary>
+    /// <summary>Reads an MPEG-1 picture's type and header presence from the start codes in <paramref name="data"/>.</summary>
     public static EncodedPicture Parse(ReadOnlyMemory<byte> data, long frameReadAt = 0)
     {
         var bytes = data.Span;

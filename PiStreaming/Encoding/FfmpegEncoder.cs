@@ -5,7 +5,7 @@ using PiStreaming.Processes;
 
 namespace PiStreaming.Encoding;
 
-/// <summary>One background ffmpeg process: raw frames in, encoded pictures (MPEG-1 or JPEG) out.</summary>
+/// <summary>One background ffmpeg process: raw frames (or the camera's H.264) in, encoded pictures (MPEG-1, H.264 or JPEG) out.</summary>
 internal sealed class FfmpegEncoder : IAsyncDisposable
 {
     /// <summary>How long one frame may wait for ffmpeg to take it before the encoder counts as stuck.</summary>

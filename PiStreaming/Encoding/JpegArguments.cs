@@ -2,15 +2,19 @@ using System.Globalization;
 
 namespace PiStreaming.Encoding;
 
-/// <summary>The JPEG encoder's command line: raw I420 in on stdin, one JPEG per multipart packet out on stdout.</summary>
+/// <summary>
+/// The JPEG encoder's command line: raw I420 (or the camera's H.264, decoded here) in on stdin, one JPEG per
+/// multipart packet out on stdout.
+/// </summary>
 internal static class JpegArguments
 {
     public const int DefaultQuality = 80;
 
     /// <param name="quality">1 (smallest) to 100 (best), as image tools count it.</param>
-    public static IReadOnlyList<string> For(EncoderSettings settings, int quality)
+    /// <param name="h264Input">the input is an H.264 stream (a camera that encodes), not raw frames.</param>
+    public static IReadOnlyList<string> For(EncoderSettings settings, int quality, bool h264Input = false)
     {
-        var arguments = FfmpegArguments.RawFramesIn(settings);
+        var arguments = h264Input ? H264In : FfmpegArguments.RawFramesIn(settings);
         // JPEG is full range while cameras deliver video range: convert, and say so in the file. Letting
         // ffmpeg pick its "yuvj" format instead works too, but it logs a warning at every start.
         var filters = FfmpegArguments.FlipFilters(settings);
@@ -21,6 +25,13 @@ internal static class JpegArguments
         arguments.AddRange(FfmpegArguments.PacketsOut);
         return arguments;
     }
+
+    // One decoding thread: frame threads would hold back a picture per thread.
+    private static List<string> H264In =>
+    [
+        "-hide_banner", "-nostats", "-loglevel", "warning",
+        "-threads", "1", "-flags", "low_delay", "-f", "h264", "-i", "pipe:0",
+    ];
 
     /// <summary>ffmpeg's JPEG quantizer scale: 2 (best) to 31 (smallest).</summary>
     public static int Scale(int quality) => 2 + (int)Math.Round((100 - Math.Clamp(quality, 1, 100)) * 29 / 99.0);

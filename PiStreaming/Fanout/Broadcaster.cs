@@ -5,13 +5,13 @@ using PiStreaming.Options;
 namespace PiStreaming.Fanout;
 
 /// <summary>
-/// Hands every encoded picture to every viewer of the MPEG-1 stream, whatever carries it to them. A
+/// Hands every encoded picture to every viewer of one video stream (MPEG-1, or H.264), whatever carries it to them. A
 /// new viewer starts with the <see cref="JoinCache"/> and is live right after; a slow one skips ahead
 /// on its own (<see cref="ViewerOutbox"/>); none of them ever makes <see cref="Publish"/> wait.
 /// </summary>
 internal sealed class Broadcaster
 {
-    private readonly LatencyMode latency;
+    private readonly Func<EncodedPicture, FramedPicture> framing;
     private readonly int maxBacklogPictures;
     private readonly TimeSpan giveUpAfter;
     private readonly ViewerActivityLog activity;
@@ -34,9 +34,16 @@ internal sealed class Broadcaster
     /// <param name="picturesPerSecond">the stream's rate, to turn <paramref name="slowViewers"/>' backlog into pictures.</param>
     public Broadcaster(LatencyMode latency, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity, ServerMetrics metrics,
         TimeProvider time)
+        : this(picture => FramedPicture.Create(picture, latency), slowViewers, picturesPerSecond, activity, metrics, time)
     {
+    }
+
+    /// <param name="framing">turns an encoded picture into the messages viewers get.</param>
+    private Broadcaster(Func<EncodedPicture, FramedPicture> framing, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,
+        ServerMetrics metrics, TimeProvider time)
+    {
+        this.framing = framing;
         this.metrics = metrics;
-        this.latency = latency;
         maxBacklogPictures = slowViewers.MaxBacklogPictures(picturesPerSecond);
         giveUpAfter = slowViewers.GiveUpAfter;
         this.activity = activity;
@@ -44,6 +51,11 @@ internal sealed class Broadcaster
         // Half the backlog at most, so a viewer starting with the whole cache is far from skipping.
         joinCache = new JoinCache(Math.Max(1, maxBacklogPictures / 2));
     }
+
+    /// <summary>For the H.264 stream: one access unit per message, whatever the latency mode.</summary>
+    public static Broadcaster ForH264(SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity, ServerMetrics metrics,
+        TimeProvider time) =>
+        new(FramedPicture.Whole, slowViewers, picturesPerSecond, activity, metrics, time);
 
     /// <summary>Pictures skipped for slow viewers since the start, those that left included.</summary>
     public long TotalSkippedPictures
@@ -92,7 +104,7 @@ internal sealed class Broadcaster
     /// <summary>Queues a picture for every viewer; never waits for any of them. Called by one publishing loop only.</summary>
     public void Publish(EncodedPicture encoded)
     {
-        var picture = FramedPicture.Create(encoded, latency);
+        var picture = framing(encoded);
         (Viewer Viewer, ViewerOutbox Outbox)[] targets;
         lock (gate)
         {

@@ -42,11 +42,14 @@ internal sealed class FramedPicture
     /// <summary><see cref="Message"/> as a list (made once, shared by all viewers).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Messages { get; }
 
+    /// <summary>One message per picture, the same for every viewer (H.264: one access unit per message).</summary>
+    public static FramedPicture Whole(EncodedPicture picture) => new(picture, picture.IsJoinPoint ? [picture.Data] : [], picture.Data);
+
     public static FramedPicture Create(EncodedPicture picture, LatencyMode mode)
     {
         if (mode == LatencyMode.Classic)
         {
-            return new FramedPicture(picture, picture.IsJoinPoint ? [picture.Data] : [], picture.Data);
+            return Whole(picture);
         }
 
         var data = picture.Data.Span;

@@ -25,8 +25,18 @@ internal static partial class ServerCommandLine
         Validators = { r => Check(r, (double v) => v is >= 1 and <= 60, "a number from 1 to 60") },
     };
 
-    private static readonly Option<int> Bitrate = Number("--bitrate", "Encoder bitrate in kbit/s", Defaults.BitrateKbps,
+    private static readonly Option<int> Bitrate = Number("--bitrate", "MPEG-1 bitrate in kbit/s", Defaults.BitrateKbps,
         v => v is >= 50 and <= 20000, "a number of kbit/s from 50 to 20000");
+
+    private static readonly Option<int> H264Bitrate = Number("--h264-bitrate", "H.264 bitrate in kbit/s", Defaults.H264BitrateKbps,
+        v => v is >= 50 and <= 20000, "a number of kbit/s from 50 to 20000");
+
+    private static readonly Option<VideoCodecs> Codec = new("--codec")
+    {
+        Description = "Video streams offered to browsers: mpeg1 (jsmpg.js, any browser), h264 (WebCodecs or Media Source Extensions; "
+            + "with --source rpicam the camera encodes it) or both (each browser takes H.264 if it can)",
+        DefaultValueFactory = _ => Defaults.Codec,
+    };
 
     private static readonly Option<int> HttpPort = Number("--http-port", "Port of the web page", Defaults.HttpPort,
         IsPort, "a port from 0 to 65535");
@@ -118,14 +128,14 @@ internal static partial class ServerCommandLine
 
     public static RootCommand Create()
     {
-        var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).\n"
+        var root = new RootCommand("PiStreaming: streams a camera live to web browsers (H.264 or MPEG-1 over WebSocket).\n"
             + "Runs on Raspberry Pi 3, 4, 5 and Zero 2 W (64-bit Raspberry Pi OS: ./build.sh publish linux-arm64), Pi 2, 3, 4 and Zero 2 W "
             + "(32-bit: linux-arm) and x64 Linux (linux-x64); not on the ARMv6 Pi Zero, Zero W and Pi 1, where .NET does not run.\n"
             + "Options can also come from a file: PiStreaming @FILE (options as on the command line, one or more per line; lines starting with # are ignored), "
             + "as the pistreaming service reads /etc/pistreaming/pistreaming.conf.");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
+                     Width, Height, FrameRate, Codec, Bitrate, H264Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, Credentials, Tls, TlsCertificate, TlsKey, DataDirectory, ListDevices,
                  })
         {
@@ -172,6 +182,8 @@ internal static partial class ServerCommandLine
         Height = result.GetValue(Height),
         FrameRate = result.GetValue(FrameRate),
         BitrateKbps = result.GetValue(Bitrate),
+        Codec = result.GetValue(Codec),
+        H264BitrateKbps = result.GetValue(H264Bitrate),
         HttpPort = result.GetValue(HttpPort),
         WebSocketPort = result.GetValue(WebSocketPort),
         Bind = result.GetValue(Bind) is { } bind ? IPAddress.Parse(bind) : null,

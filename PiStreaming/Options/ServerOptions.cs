@@ -15,7 +15,13 @@ internal sealed record ServerOptions
     /// <summary>The camera's frame rate; the stream's coded rate comes from <see cref="Mpeg1FrameRate"/>.</summary>
     public double FrameRate { get; init; } = 24;
 
+    /// <summary>MPEG-1 bitrate.</summary>
     public int BitrateKbps { get; init; } = 800;
+
+    /// <summary>Which video streams browsers are offered.</summary>
+    public VideoCodecs Codec { get; init; } = VideoCodecs.Both;
+
+    public int H264BitrateKbps { get; init; } = Encoding.H264Settings.DefaultBitrateKbps;
     public int HttpPort { get; init; } = 8082;
     public int WebSocketPort { get; init; } = 8084;
 
@@ -64,4 +70,8 @@ internal sealed record ServerOptions
     public string BackgroundColor { get; init; } = "#333";
 
     public Mpeg1FrameRate CodedFrameRate => Mpeg1FrameRate.For(FrameRate);
+
+    /// <summary>The H.264 stream's settings, made by <paramref name="encoder"/>.</summary>
+    public Encoding.H264Settings H264(Encoding.H264EncoderKind encoder) =>
+        new(encoder, H264BitrateKbps, Encoding.H264Settings.IntraPeriodFor(FrameRate));
 }

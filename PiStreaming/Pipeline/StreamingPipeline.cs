@@ -7,11 +7,17 @@ using PiStreaming.Sources;
 
 namespace PiStreaming.Pipeline;
 
+/// <summary>The video streams the pipeline feeds: MPEG-1, H.264 or both (a null broadcaster: not offered).</summary>
+/// <param name="H264">how H.264 is encoded from raw frames (not needed when the camera encodes it).</param>
+internal sealed record VideoStreams(Broadcaster? Mpeg1, Broadcaster? H264Viewers = null, H264Settings? H264 = null);
+
 /// <summary>
-/// One source, every output: the <see cref="FrameDistributor"/> hands each camera frame to the MPEG-1
-/// encoder (always running; its pictures go to the <see cref="Broadcaster"/>) and, while someone
-/// watches MJPEG or asks for snapshots, to the JPEG encoder (its pictures go to a <see cref="LatestPicture"/>).
-/// Each encoder has its own small queue, so a slow one never holds up the camera or the other.
+/// One source, every output: the <see cref="FrameDistributor"/> hands each camera frame to the video
+/// encoders (MPEG-1 and H.264, always running; their pictures go to a <see cref="Broadcaster"/> each) and,
+/// while someone watches MJPEG or asks for snapshots, to the JPEG encoder (its pictures go to a
+/// <see cref="LatestPicture"/>). Each encoder has its own small queue, so a slow one never holds up the
+/// camera or the others. A camera that encodes H.264 itself (<see cref="IFrameSource.DeliversH264"/>) is
+/// passed through to the H.264 viewers, and the JPEG encoder decodes its stream.
 /// </summary>
 internal sealed class StreamingPipeline : IAsyncDisposable
 {
@@ -20,39 +26,86 @@ internal sealed class StreamingPipeline : IAsyncDisposable
 
     /// <summary>The encoders' names in metrics and status.</summary>
     public const string Mpeg1EncoderName = "mpeg1";
+    public const string H264EncoderName = "h264";
     public const string JpegEncoderName = "jpeg";
 
     // Frames waiting for one encoder: enough to ride out ffmpeg's start (~0.2 s, longer on a busy
     // machine) and a slow picture; an encoder that keeps up finds the queue empty, so it adds no latency.
     private const int QueueCapacity = 6;
 
-    private readonly FrameQueue mpeg1Frames;
+    private readonly FrameQueue mainFrames;
     private readonly FrameDistributor distributor;
-    private readonly EncoderLoop mpeg1;
+    private readonly List<Func<CancellationToken, Task>> videoLoops = [];
     private readonly OnDemandEncoder jpegEncoder;
 
     /// <param name="frameInterval">the time between two camera frames.</param>
     /// <param name="linger">how long the JPEG encoder runs on after its last viewer.</param>
     /// <param name="metrics">where the encoders count pictures, restarts and dropped frames.</param>
-    public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, Broadcaster broadcaster,
+    public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, VideoStreams streams,
         ServerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger<StreamingPipeline>();
-        var pictureLimit = new JsmpgPictureLimit(logger);
-        var mpeg1Counters = metrics.Encoder(Mpeg1EncoderName);
         var jpegCounters = metrics.Encoder(JpegEncoderName);
-        // A live camera never waits for the encoder; a piped stream is held back instead of losing frames.
-        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive, mpeg1Counters);
-        distributor = new FrameDistributor(source, mpeg1Frames, time);
-        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, (packet, frameReadAt) =>
+        FrameQueue? firstQueue = null;
+        var otherQueues = new List<FrameQueue>();
+        FrameQueue NextQueue(EncoderCounters counters)
         {
-            var picture = EncodedPicture.Parse(packet, frameReadAt);
-            pictureLimit.Check(picture);
-            broadcaster.Publish(picture);
-        }, mpeg1Counters, time, logger);
+            if (firstQueue is null)
+            {
+                // A live camera never waits for the encoder; a piped stream is held back instead of losing frames.
+                return firstQueue = new FrameQueue(QueueCapacity, waits: !source.IsLive, counters);
+            }
+
+            // Further encoders get frames beside the first; their queues drop rather than wait.
+            var queue = new FrameQueue(QueueCapacity, waits: false, counters);
+            otherQueues.Add(queue);
+            return queue;
+        }
+
+        // The MPEG-1 encoder takes the main queue when it runs (as before there was H.264).
+        if (streams.Mpeg1 is { } mpeg1Viewers && !source.DeliversH264)
+        {
+            var pictureLimit = new JsmpgPictureLimit(logger);
+            var counters = metrics.Encoder(Mpeg1EncoderName);
+            var loop = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), NextQueue(counters), (packet, frameReadAt) =>
+            {
+                var picture = EncodedPicture.Parse(packet, frameReadAt);
+                pictureLimit.Check(picture);
+                mpeg1Viewers.Publish(picture);
+            }, counters, time, logger);
+            videoLoops.Add(loop.RunAsync);
+        }
+
+        if (streams.H264Viewers is { } h264Viewers)
+        {
+            var parameterSets = new H264ParameterSets();
+            var counters = metrics.Encoder(H264EncoderName);
+            void PublishH264(ReadOnlyMemory<byte> unit, long frameReadAt) =>
+                h264Viewers.Publish(parameterSets.Complete(H264AccessUnit.Parse(unit, frameReadAt)));
+            if (source.DeliversH264)
+            {
+                var units = NextQueue(counters);
+                videoLoops.Add(cancellationToken => PassOnAsync(units, PublishH264, counters, cancellationToken));
+            }
+            else
+            {
+                var h264 = streams.H264 ?? throw new ArgumentException("H.264 settings are needed to encode H.264", nameof(streams));
+                var h264Arguments = H264Arguments.For(settings, h264);
+                var loop = new EncoderLoop("H.264 encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, h264Arguments, logger), NextQueue(counters),
+                    PublishH264, counters, time, logger);
+                videoLoops.Add(loop.RunAsync);
+            }
+        }
+
+        mainFrames = firstQueue ?? throw new ArgumentException("no video stream to encode", nameof(streams));
+        distributor = new FrameDistributor(source, mainFrames, time);
+        foreach (var queue in otherQueues)
+        {
+            distributor.Attach(queue);
+        }
 
         var jpegPictures = new LatestPicture(time);
-        var jpegArguments = JpegArguments.For(settings, jpegQuality);
+        var jpegArguments = JpegArguments.For(settings, jpegQuality, h264Input: source.DeliversH264);
         jpegEncoder = new OnDemandEncoder("JPEG encoder", async cancellationToken =>
         {
             var frames = new FrameQueue(QueueCapacity, waits: false, jpegCounters);
@@ -75,8 +128,8 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     /// <summary>The MJPEG stream's and the snapshots' side of the pipeline.</summary>
     public JpegOutput Jpeg { get; }
 
-    /// <summary>Frames the MPEG-1 encoder could not take in time and that were dropped.</summary>
-    public long DroppedFrames => mpeg1Frames.Dropped;
+    /// <summary>Frames the first video encoder (MPEG-1 when it runs) could not take in time and that were dropped.</summary>
+    public long DroppedFrames => mainFrames.Dropped;
 
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started (e.g. it was uninstalled while the server ran).</exception>
@@ -84,15 +137,24 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     {
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var distributing = distributor.RunAsync(stopSource.Token);
+        var loops = videoLoops.Select(run => run(stopSource.Token)).ToList();
         try
         {
-            // Ends when the source has ended (its queue completes), on a stop, or when ffmpeg cannot start.
-            await mpeg1.RunAsync(cancellationToken);
+            // Each ends when the source has ended (its queue completes) or on a stop; the first to fail
+            // (ffmpeg cannot start) ends them all.
+            var pending = loops.ToList();
+            while (pending.Count > 0)
+            {
+                var done = await Task.WhenAny(pending);
+                pending.Remove(done);
+                await done;
+            }
         }
         finally
         {
             // The source may be waiting for a queue no one reads any more.
             await stopSource.CancelAsync();
+            await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await jpegEncoder.DisposeAsync();
         }
 
@@ -106,4 +168,28 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => jpegEncoder.DisposeAsync();
+
+    // The camera's own H.264: each access unit goes to the viewers as it is (a copy: the queue's buffer is reused).
+    private static async Task PassOnAsync(FrameQueue units, Action<ReadOnlyMemory<byte>, long> publish, EncoderCounters counters,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await units.TakeAsync(cancellationToken) is { } unit)
+            {
+                using (unit)
+                {
+                    counters.Encoded(unit.Memory.Length);
+                    publish(unit.Memory.ToArray(), unit.ReadAt);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            units.Clear();
+        }
+    }
 }

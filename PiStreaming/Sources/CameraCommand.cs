@@ -11,6 +11,7 @@ namespace PiStreaming.Sources;
 /// <param name="FlipsFrames">the program applies the requested flips itself.</param>
 /// <param name="WhenMissing">what to do when none of <paramref name="Programs"/> is found.</param>
 /// <param name="WhenStopped">what to check when the program fails or ends.</param>
+/// <param name="DeliversH264">it writes H.264 (annex B) instead of raw frames; <paramref name="Layout"/> then only names the size.</param>
 internal sealed record CameraCommand(
     string Name,
     IReadOnlyList<string> Programs,
@@ -18,4 +19,5 @@ internal sealed record CameraCommand(
     FrameLayout Layout,
     bool FlipsFrames,
     string WhenMissing,
-    string WhenStopped);
+    string WhenStopped,
+    bool DeliversH264 = false);

@@ -5,7 +5,7 @@ namespace PiStreaming.Sources;
 /// camera tool, standard input), cutting off row padding. The returned memory is reused for the
 /// next frame.
 /// </summary>
-internal sealed class FrameReader
+internal sealed class FrameReader : IFrameReader
 {
     private readonly Stream input;
     private readonly FrameLayout layout;

@@ -17,7 +17,8 @@ internal static class FrameSourceFactory
             SourceKind.TestPattern => new TestPatternSource(format, options.FrameRate),
             SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), StandardInput.Open(),
                 loggers.CreateLogger<StreamFrameSource>()),
-            SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
+            // The camera encodes H.264 itself when that is all that is wanted; otherwise it gives raw frames for every encoder.
+            SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options, options.Codec == VideoCodecs.H264 ? options.H264(Encoding.H264EncoderKind.V4l2m2m) : null), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
             SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),
             _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {SourceSpec.Syntax})", nameof(options)),

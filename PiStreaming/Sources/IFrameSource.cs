@@ -26,6 +26,12 @@ internal interface IFrameSource : IAsyncDisposable
     /// <summary>Times the source failed or went silent and was started again, since the start.</summary>
     long Restarts => 0;
 
+    /// <summary>
+    /// True when the "frames" are the camera's own H.264 access units (rpicam-vid --codec h264), passed
+    /// on to H.264 viewers as they are; false for raw I420 frames.
+    /// </summary>
+    bool DeliversH264 => false;
+
     /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
 }

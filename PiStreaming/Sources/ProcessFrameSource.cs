@@ -24,6 +24,7 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
     public string Name => command.Name;
     public bool FlipsFrames => command.FlipsFrames;
     public long Restarts => Interlocked.Read(ref restarts);
+    public bool DeliversH264 => command.DeliversH264;
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -47,14 +48,15 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
                     using var silence = new CancellationTokenSource(FirstFrameTimeout, time);
                     using var stall = silence.Token.Register(process.Kill);
                     using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
-                    var reader = new FrameReader(process.StandardOutput, command.Layout);
+                    IFrameReader reader = command.DeliversH264 ? new AccessUnitReader(process.StandardOutput) : new FrameReader(process.StandardOutput, command.Layout);
                     while (await ReadOrStopAsync(reader, reading.Token) is { } frame)
                     {
                         silence.CancelAfter(StallTimeout);
                         if (reader.FramesRead == 1)
                         {
                             backoff.Working();
-                            logger.LogInformation("{Source}: {What} ({Layout})", Name, everDelivered ? "video resumed" : "receiving frames", command.Layout);
+                            logger.LogInformation("{Source}: {What} ({Layout})", Name, everDelivered ? "video resumed" : "receiving frames",
+                                command.DeliversH264 ? $"H.264, {command.Layout.Format}" : command.Layout);
                             everDelivered = true;
                         }
 
@@ -106,7 +108,7 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
         }
     }
 
-    private static async Task<ReadOnlyMemory<byte>?> ReadOrStopAsync(FrameReader reader, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>?> ReadOrStopAsync(IFrameReader reader, CancellationToken cancellationToken)
     {
         try
         {
@@ -116,10 +118,15 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
         {
             return null;
         }
+        catch (InvalidDataException e)
+        {
+            logger.LogError("{Source}: {Problem}", Name, e.Message);
+            return null;
+        }
     }
 
     /// <param name="stalledFor">set when the program was killed for sending nothing for that long.</param>
-    private async Task<string> DescribeStopAsync(ChildProcess process, FrameReader reader, TimeSpan? stalledFor, CancellationToken cancellationToken)
+    private async Task<string> DescribeStopAsync(ChildProcess process, IFrameReader reader, TimeSpan? stalledFor, CancellationToken cancellationToken)
     {
         // Its stdout has ended: let it exit (or kill it, at once on a stop) so that its exit code and last words are known.
         await process.StopAsync(ExitWait, cancellationToken);
@@ -129,7 +136,9 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
             ? $"{program} sent nothing for {silence.TotalSeconds:0} s and was stopped"
             : $"{program} exited with code {process.ExitCode}";
         var lastWords = process.LastErrorLine.Length > 0 ? $" ({process.LastErrorLine})" : "";
-        var torn = reader.TornFrameBytes > 0 ? $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)" : "";
+        var torn = reader.TornFrameBytes == 0 ? ""
+            : command.DeliversH264 ? $"; its last picture ({reader.TornFrameBytes} bytes) was not known to be whole (dropped)"
+            : $"; its last frame was cut short ({reader.TornFrameBytes} of {command.Layout.StoredFrameSize} bytes, dropped)";
         var when = reader.FramesRead > 0 ? $"stopped after {reader.FramesRead} frames" : "delivered no frames";
         return $"{Name} {when}: {how}{lastWords}{torn}. {command.WhenStopped}";
     }

@@ -5,10 +5,11 @@ namespace PiStreaming.Web;
 
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
-/// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
-/// stream from the same origin, and a connection to the video WebSocket (ws or wss, as the page came); nothing
-/// else, but for the log-out form's post to its own origin when the camera is private. The status page
-/// connects to its own origin only (for /status).
+/// and style (by their hashes, after the template is filled in), jsmpg.js and jmuxer.min.js, the snapshot and
+/// the MJPEG stream from the same origin, connections to the video WebSockets (ws or wss, as the page came),
+/// (for H.264 through Media Source Extensions) video from the blob: URL jmuxer makes; nothing else, but for
+/// the log-out form's post to its own origin when the camera is private. The status page connects to its
+/// own origin only (for /status).
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
@@ -16,21 +17,28 @@ internal static partial class ContentSecurityPolicy
     /// <param name="webSocketAddress">where the page connects, without the scheme, e.g. camera.local:8082/video; null: its own origin only.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
     /// <param name="postsToSelf">the page has a form posting to its own origin (log out).</param>
-    public static string For(string html, string? webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false)
+    public static string For(string html, string? webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false) =>
+        For(html, webSocketAddress is null ? [] : [webSocketAddress], allowedOrigins, postsToSelf, mediaFromBlobs: false);
+
+    /// <param name="webSocketAddresses">every address the page may connect to, without the scheme (none: its own origin only).</param>
+    /// <param name="mediaFromBlobs">the page may play a &lt;video&gt; from a blob: URL (Media Source Extensions).</param>
+    public static string For(string html, IReadOnlyList<string> webSocketAddresses, IReadOnlyList<string> allowedOrigins, bool postsToSelf, bool mediaFromBlobs)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
         var frameAncestors = allowedOrigins.Contains(OriginPolicy.AnyOrigin) ? "*" : string.Join(' ', ["'self'", .. allowedOrigins]);
-        return string.Join("; ",
+        string[] media = mediaFromBlobs ? ["media-src blob:"] : [];
+        return string.Join("; ", [
             "default-src 'none'",
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
             // 'self' also covers ws: and wss: to the page's own host (CSP 3), e.g. behind a proxy that changes the Host.
-            webSocketAddress is null ? "connect-src 'self'" : $"connect-src 'self' ws://{webSocketAddress} wss://{webSocketAddress}",
+            $"connect-src 'self' {string.Join(' ', webSocketAddresses.SelectMany(a => new[] { $"ws://{a}", $"wss://{a}" }))}".TrimEnd(),
             "img-src 'self' data:",
+            .. media,
             "base-uri 'none'",
             postsToSelf ? "form-action 'self'" : "form-action 'none'",
-            $"frame-ancestors {frameAncestors}");
+            $"frame-ancestors {frameAncestors}"]);
     }
 
     private static string InlineBlocks(string html, string element) =>

@@ -3,9 +3,9 @@ using PiStreaming.Pipeline;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// The web page port: / redirects to the page, the page, the decoder, the MJPEG stream, snapshots, the
-/// stream for media players, and the server's status (/status, /status.html, /metrics). Routing answers
-/// 404 and 405 itself.
+/// The web page port: / redirects to the page, the page, the decoders, the video WebSockets, the MJPEG
+/// stream, snapshots, the streams for media players, and the server's status (/status, /status.html,
+/// /metrics). A stream not offered (--codec) is not mapped (404). Routing answers 404 and 405 itself.
 /// </summary>
 internal static class HttpRoutes
 {
@@ -14,14 +14,32 @@ internal static class HttpRoutes
     // A still older than this is not worth showing in the page: the snapshot's address is given instead.
     private static readonly TimeSpan InlineStillAge = TimeSpan.FromSeconds(1);
 
-    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint video,
-        MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer, StatusEndpoint status, IReadOnlyList<string> allowedOrigins)
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint? video,
+        WebSocketEndpoint? h264Video, MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint? mediaPlayer, MediaPlayerEndpoint? h264MediaPlayer,
+        StatusEndpoint status, IReadOnlyList<string> allowedOrigins)
     {
-        // The video WebSocket on the page's own origin (the WebSocket port serves it on any path too).
-        routes.MapGet(IndexPage.VideoPath, video.HandleAsync);
+        // The video WebSockets on the page's own origin (the WebSocket port serves MPEG-1 on any path too).
+        if (video is not null)
+        {
+            routes.MapGet(IndexPage.VideoPath, video.HandleAsync);
+        }
+
+        if (h264Video is not null)
+        {
+            routes.MapGet(IndexPage.H264VideoPath, h264Video.HandleAsync);
+        }
+
         routes.MapMethods("/stream.mjpg", GetAndHead, mjpeg.HandleAsync);
         routes.MapMethods("/snapshot.jpg", GetAndHead, snapshot.HandleAsync);
-        routes.MapMethods("/stream.mpg", GetAndHead, mediaPlayer.HandleAsync);
+        if (mediaPlayer is not null)
+        {
+            routes.MapMethods("/stream.mpg", GetAndHead, mediaPlayer.HandleAsync);
+        }
+
+        if (h264MediaPlayer is not null)
+        {
+            routes.MapMethods("/stream.h264", GetAndHead, h264MediaPlayer.HandleAsync);
+        }
 
         routes.MapMethods("/", GetAndHead, (HttpContext context) =>
         {
@@ -42,6 +60,8 @@ internal static class HttpRoutes
 
         routes.MapMethods("/jsmpg.js", GetAndHead, (HttpContext context) =>
             WriteAsync(context, assets.Decoder, "application/javascript"));
+        routes.MapMethods("/jmuxer.min.js", GetAndHead, (HttpContext context) =>
+            WriteAsync(context, assets.H264Muxer, "application/javascript"));
 
         // Prometheus scrapes /metrics (OpenTelemetry's exporter writes the exposition format).
         routes.MapPrometheusScrapingEndpoint("/metrics");

@@ -4,16 +4,19 @@ using PiStreaming.Metrics;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// GET /stream.mpg: the MPEG-1 stream over plain HTTP for media players (VLC, mpv, ffplay). A player
-/// starts at the newest I picture with its sequence header, like a WebSocket viewer, and one that falls
-/// behind skips ahead the same way; the bytes are those the WebSocket viewers get, without the jsmp header.
+/// GET /stream.mpg: the MPEG-1 stream over plain HTTP for media players (VLC, mpv, ffplay); GET /stream.h264
+/// the same for the H.264 stream (annex B). A player starts at the newest I (IDR) picture with its sequence
+/// header (SPS and PPS), like a WebSocket viewer, and one that falls behind skips ahead the same way; the
+/// bytes are those the WebSocket viewers get, without the 8-byte header.
 /// </summary>
+/// <param name="counters">the output's counters, named <see cref="Output"/> or <see cref="H264Output"/>.</param>
 internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadcaster, OutputCounters counters)
 {
     public const string Output = "stream.mpg";
+    public const string H264Output = "stream.h264";
 
     public Task HandleAsync(HttpContext context) =>
-        ViewerConnection.ServeAsync(context, audience, Output, WriteHeaders,
+        ViewerConnection.ServeAsync(context, audience, counters.Name, WriteHeaders,
             (viewer, stopping) => broadcaster.WatchAsync(viewer, outbox => SendAsync(context.Response.Body, outbox, stopping)));
 
     private async Task SendAsync(Stream body, ViewerOutbox outbox, CancellationToken stopping)
@@ -37,9 +40,9 @@ internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadca
         }
     }
 
-    private static void WriteHeaders(HttpResponse response)
+    private void WriteHeaders(HttpResponse response)
     {
-        response.ContentType = "video/mpeg";
+        response.ContentType = counters.Name == H264Output ? "video/h264" : "video/mpeg";
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no";
     }

@@ -1,9 +1,15 @@
 namespace PiStreaming.Web;
 
-/// <summary>The page template, the status page and the jsmpg.js decoder, loaded once at start-up.</summary>
-internal sealed record StaticAssets(string IndexTemplate, string StatusPage, byte[] Decoder)
+/// <summary>
+/// The page template, the status page and the decoders (jsmpg.js for MPEG-1, jmuxer.min.js for H.264 through
+/// Media Source Extensions), loaded once at start-up.
+/// </summary>
+internal sealed record StaticAssets(string IndexTemplate, string StatusPage, byte[] Decoder, byte[] H264Muxer)
 {
-    /// <summary>Where the build copies static/index.html, static/status.html and jsmpg.js (from the npm package jsmpeg).</summary>
+    /// <summary>
+    /// Where the build copies static/index.html, static/status.html, jsmpg.js (from the npm package jsmpeg) and
+    /// jmuxer.min.js (from the npm package jmuxer).
+    /// </summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "static");
 
     /// <exception cref="FileNotFoundException">a file is missing; the message says how to get it.</exception>
@@ -12,6 +18,7 @@ internal sealed record StaticAssets(string IndexTemplate, string StatusPage, byt
         var index = Path.Combine(directory, "index.html");
         var status = Path.Combine(directory, "status.html");
         var decoder = Path.Combine(directory, "jsmpg.js");
+        var muxer = Path.Combine(directory, "jmuxer.min.js");
         foreach (var page in new[] { index, status })
         {
             if (!File.Exists(page))
@@ -25,6 +32,11 @@ internal sealed record StaticAssets(string IndexTemplate, string StatusPage, byt
             throw new FileNotFoundException($"jsmpg.js not found at {decoder}; ./build.sh installs it from the npm package jsmpeg@1.0.0", decoder);
         }
 
-        return new StaticAssets(File.ReadAllText(index), File.ReadAllText(status), File.ReadAllBytes(decoder));
+        if (!File.Exists(muxer))
+        {
+            throw new FileNotFoundException($"jmuxer.min.js not found at {muxer}; ./build.sh installs it from the npm package jmuxer", muxer);
+        }
+
+        return new StaticAssets(File.ReadAllText(index), File.ReadAllText(status), File.ReadAllBytes(decoder), File.ReadAllBytes(muxer));
     }
 }

@@ -46,7 +46,7 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        WebSettings options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ServerMetrics metrics, ILoggerFactory loggers,
+        WebSettings options, StaticAssets assets, Audience audience, VideoStreams streams, JpegOutput jpeg, ServerMetrics metrics, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -113,8 +113,15 @@ internal sealed class WebServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!, failedLogins);
-        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
-            new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), metrics.Output(WebSocketEndpoint.Output), logger, TimeProvider.System);
+        var origins = new OriginPolicy(options.AllowedOrigins);
+        var video = streams.Mpeg1 is { } mpeg1
+            ? new WebSocketEndpoint(audience, mpeg1, JsmpHeader.Create(options.Page.Format), origins, SendBufferSize(options.BitrateKbps),
+                metrics.Output(WebSocketEndpoint.Output), logger, TimeProvider.System)
+            : null;
+        var h264Video = streams.H264Viewers is { } h264
+            ? new WebSocketEndpoint(audience, h264, H264Header.Create(options.Page.Format), origins, SendBufferSize(options.BitrateKbps),
+                metrics.Output(WebSocketEndpoint.H264Output), logger, TimeProvider.System)
+            : null;
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -136,8 +143,8 @@ internal sealed class WebServer : IAsyncDisposable
             app.UseAuthentication();
         }
 
-        // The video port answers every path with the video, before routing: it is authorized here, by the
-        // same policy that covers the routes.
+        // The video port answers every path with the video (H.264 at its own path, MPEG-1 on any other, as
+        // the original server), before routing: it is authorized here, by the same policy that covers the routes.
         app.Use(async (context, next) =>
         {
             if (context.Connection.LocalPort != server.WebSocketPort)
@@ -146,7 +153,15 @@ internal sealed class WebServer : IAsyncDisposable
             }
             else if (options.Access is null || await AccessSchemes.AuthorizeAsync(context))
             {
-                await video.HandleAsync(context);
+                var endpoint = context.Request.Path == IndexPage.H264VideoPath && h264Video is not null ? h264Video : video;
+                if (endpoint is null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                }
+                else
+                {
+                    await endpoint.HandleAsync(context);
+                }
             }
         });
         app.UseRouting();
@@ -158,10 +173,12 @@ internal sealed class WebServer : IAsyncDisposable
             LoginEndpoints.Map(app);
         }
 
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, options.Access is not null), assets, jpeg, video,
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, options.Access is not null, video is not null,
+                h264Video is not null), assets, jpeg, video, h264Video,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, metrics.Output(MjpegEndpoint.Output), TimeProvider.System), new SnapshotEndpoint(jpeg),
-            new MediaPlayerEndpoint(audience, broadcaster, metrics.Output(MediaPlayerEndpoint.Output)), new StatusEndpoint(options.Stream, jpeg, metrics),
-            options.AllowedOrigins);
+            streams.Mpeg1 is { } mpeg1Stream ? new MediaPlayerEndpoint(audience, mpeg1Stream, metrics.Output(MediaPlayerEndpoint.Output)) : null,
+            streams.H264Viewers is { } h264Stream ? new MediaPlayerEndpoint(audience, h264Stream, metrics.Output(MediaPlayerEndpoint.H264Output)) : null,
+            new StatusEndpoint(options.Stream, jpeg, metrics), options.AllowedOrigins);
 
         await app.StartAsync(cancellationToken);
         return server;

@@ -6,17 +6,22 @@ using PiStreaming.Metrics;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// The video WebSocket, on the video port (any path) and at /video on the page port: an upgrade becomes a viewer, if the page asking is allowed
-/// to (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
+/// A video WebSocket: MPEG-1 on the video port (any path) and at /video on the page port, H.264 at
+/// /video.h264 on both. An upgrade becomes a viewer, if the page asking is allowed to
+/// (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
 /// </summary>
+/// <param name="header">the first message every viewer gets (<see cref="JsmpHeader"/> or <see cref="H264Header"/>).</param>
 /// <param name="sendBufferBytes">the kernel send buffer a viewer's socket gets (see WebServer).</param>
-/// <param name="counters">where the pictures sent are counted.</param>
+/// <param name="counters">where the pictures sent are counted; their name (<see cref="Output"/> or <see cref="H264Output"/>) is the output's in the log.</param>
 internal sealed class WebSocketEndpoint(
     Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, int sendBufferBytes, OutputCounters counters, ILogger logger,
     TimeProvider time)
 {
-    /// <summary>The output's name in the log, the metrics and the status.</summary>
+    /// <summary>The MPEG-1 output's name in the log, the metrics and the status.</summary>
     public const string Output = "video";
+
+    /// <summary>The H.264 output's name in the log (and its path on the page port).</summary>
+    public const string H264Output = "video.h264";
 
     /// <summary>1013 "try again later": the server is full.</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
@@ -50,14 +55,14 @@ internal sealed class WebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             if (originRefusals.TryLog(out var more))
             {
-                logger.LogWarning("refused a video connection from {Address}: origin {Origin} is not the page's host {Host} (allow it with --allow-origin){More}",
-                    remote, Sanitize(origin.ToString()), Sanitize(request.Host.Host), LogThrottle.More(more));
+                logger.LogWarning("refused a {Output} connection from {Address}: origin {Origin} is not the page's host {Host} (allow it with --allow-origin){More}",
+                    counters.Name, remote, Sanitize(origin.ToString()), Sanitize(request.Host.Host), LogThrottle.More(more));
             }
 
             return;
         }
 
-        var viewer = audience.TryAdmit(Output, remote, out var refusal);
+        var viewer = audience.TryAdmit(counters.Name, remote, out var refusal);
         if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket is { } tcp)
         {
             tcp.SendBufferSize = sendBufferBytes;

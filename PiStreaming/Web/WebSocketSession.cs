@@ -5,7 +5,7 @@ using PiStreaming.Metrics;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// One browser watching the MPEG-1 stream over a WebSocket. Its pictures wait in its own
+/// One browser watching a video stream (MPEG-1 or H.264) over a WebSocket. Its pictures wait in its own
 /// <see cref="ViewerOutbox"/>, drained by its own send loop, so a slow viewer only ever delays itself; a
 /// receive loop notices the client leaving. Those are the only two operations on the socket, so sends
 /// and receives never overlap.

@@ -27,6 +27,9 @@ internal sealed record CapturedPicture
     /// <summary>Whether the canvas shows the same stamp as the luma plane jsmpg.js drew it from.</summary>
     public bool SameAsDecoder { get; init; }
 
+    /// <summary>"mpeg1" or "h264": what the page played.</summary>
+    public string Codec { get; init; } = "mpeg1";
+
     public int Width { get; init; }
     public int Height { get; init; }
     public int Step { get; init; }
@@ -75,7 +78,10 @@ internal static class PictureProbe
     /// <summary>Milliseconds the probe itself has spent reading pictures so far.</summary>
     public static Task<double> ReadingMsAsync(IPage page) => page.EvaluateAsync<double>("() => window.pictureProbe.readingMs");
 
-    /// <summary>"webgl" or "2d": how jsmpg.js draws in this browser; null before the first picture.</summary>
+    /// <summary>"mpeg1" or "h264": what the page plays; null before the first picture.</summary>
+    public static Task<string?> CodecAsync(IPage page) => page.EvaluateAsync<string?>("() => window.pictureProbe.codec");
+
+    /// <summary>"webgl" or "2d": how jsmpg.js draws in this browser ("2d" for WebCodecs, "video" for MSE); null before the first picture.</summary>
     public static Task<string?> RendererAsync(IPage page) => page.EvaluateAsync<string?>("() => window.pictureProbe.renderer");
 
     /// <summary>The next picture the page draws, read back from its canvas.</summary>

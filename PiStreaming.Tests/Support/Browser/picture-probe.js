@@ -6,6 +6,9 @@
 // which costs next to nothing; reading the canvas back costs a WebGL canvas about 10 ms a picture,
 // enough to disturb what is measured. On request (captureNext) the picture is read back from the
 // canvas itself, real pixels, and its stamp is compared with the decoder's.
+// H.264 pictures have no decoder planes to read: the stamp rows are read back from the 2D canvas the
+// WebCodecs player drew on (a few ms at most), or from the <video> the MSE player shows, drawn on a
+// scratch canvas.
 (function () {
   'use strict';
   var BLOCK = 16, BITS = 48, WRAP = 1 << 24;
@@ -29,7 +32,8 @@
     firstPictureMs: null, // performance.now() at the first picture: milliseconds since navigation started
     firstStillMs: null, // performance.now() at the first animation frame after the page's still snapshot loaded
     socketOpenMs: null, // performance.now() when the page's first WebSocket opened
-    renderer: null, // 'webgl' or '2d', as jsmpg.js chose
+    renderer: null, // 'webgl' or '2d', as jsmpg.js chose ('video' for the MSE player)
+    codec: null, // 'mpeg1' or 'h264': what the page plays
     firstPictureType: null, // 'I' or 'P': the coding type of the first picture drawn
     readingMs: 0, // time spent in this probe, so its own cost is known
     captures: [],
@@ -129,16 +133,31 @@
 
   window.addEventListener('videopicture', function (event) {
     var drawnMs = Date.now(), started = performance.now();
-    var canvas = event.detail.canvas, player = event.detail.player;
+    var canvas = event.detail.canvas, player = event.detail.player, video = event.detail.video;
+    if (video) {
+      // The MSE player's <video>: its current picture, drawn where the probe can read it.
+      scratch.width = video.videoWidth;
+      scratch.height = video.videoHeight;
+      context.drawImage(video, 0, 0);
+      canvas = scratch;
+    }
     var width = canvas.width, height = canvas.height, at = layout(width, height);
     if (probe.firstPictureMs === null) {
       probe.firstPictureMs = performance.now();
-      probe.renderer = canvas.getContext('webgl') ? 'webgl' : '2d';
+      probe.codec = event.detail.codec || 'mpeg1';
+      probe.renderer = video ? 'video' : canvas.getContext('webgl') ? 'webgl' : '2d';
       probe.firstPictureType = player ? ({ 1: 'I', 2: 'P' }[player.pictureCodingType] || null) : null;
     }
 
-    // jsmpg.js calls back before it swaps its buffers: currentY is the picture just drawn.
-    var stamp = at.fits && player ? readStamp(function (x, y) { return player.currentY[y * player.codedWidth + x]; }, at) : null;
+    // jsmpg.js calls back before it swaps its buffers: currentY is the picture just drawn. A 2D canvas
+    // (H.264) is read back, only the rows that hold the stamp.
+    var stamp = null;
+    if (at.fits && player) {
+      stamp = readStamp(function (x, y) { return player.currentY[y * player.codedWidth + x]; }, at);
+    } else if (at.fits) {
+      var rows = canvas.getContext('2d').getImageData(0, at.top, width, at.rows * BLOCK).data;
+      stamp = readStamp(function (x, y) { return rgbLuma(rows, ((y - at.top) * width + x) * 4); }, at);
+    }
     if (stamp) {
       probe.pictures.push({ frame: stamp.frame, producedMs: unwrapTime(stamp.time24, drawnMs), drawnMs: drawnMs });
     } else {
@@ -148,9 +167,11 @@
     var captures = probe.captures.splice(0);
     if (captures.length > 0) {
       // Still within the task that drew it, so even a WebGL canvas holds the picture.
-      scratch.width = width;
-      scratch.height = height;
-      context.drawImage(canvas, 0, 0);
+      if (canvas !== scratch) {
+        scratch.width = width;
+        scratch.height = height;
+        context.drawImage(canvas, 0, 0);
+      }
       var pixels = context.getImageData(0, 0, width, height).data;
       var shown = at.fits ? readStamp(function (x, y) { return rgbLuma(pixels, (y * width + x) * 4); }, at) : null;
       var picture = shown && { frame: shown.frame, producedMs: unwrapTime(shown.time24, drawnMs), drawnMs: drawnMs };
@@ -162,7 +183,7 @@
           }
         }
         request.resolve({
-          stamp: picture, sameAsDecoder: sameStamp(shown, stamp),
+          stamp: picture, sameAsDecoder: sameStamp(shown, stamp), codec: event.detail.codec || 'mpeg1',
           width: width, height: height, step: step, luma: samples
         });
       });
