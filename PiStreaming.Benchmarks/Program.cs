@@ -1,6 +1,6 @@
 using PiStreaming.Benchmarks;
 
-// ./build.sh bench [latency|load|outputs] [options]: each mode starts the real server and prints its numbers.
+// ./build.sh bench [latency|load|outputs|lean] [options]: each mode starts the real server and prints its numbers.
 // Without a mode, latency; its options may then come first (./build.sh bench --seconds 5).
 return args.FirstOrDefault() switch
 {
@@ -9,11 +9,12 @@ return args.FirstOrDefault() switch
     var option when option.StartsWith('-') => await LatencyBenchmark.RunAsync(args),
     "load" => await LoadBenchmark.RunAsync(args.Skip(1).ToArray()),
     "outputs" => await OutputsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "lean" => await PiStreaming.Benchmarks.Lean.LeanBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ./build.sh bench [latency|load|outputs] [options]");
+    Console.Error.WriteLine("usage: ./build.sh bench [latency|load|outputs|lean] [options]");
     return 2;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -8,17 +9,22 @@ namespace PiStreaming;
 internal static class ConsoleLogging
 {
     public static ILoggerFactory Create(LogLevel level = LogLevel.Information) =>
-        LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(level)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            // Start-up failures (a port in use) are reported by the program in one line.
-            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
-            .AddConsole(o =>
-            {
-                o.FormatterName = BriefFormatter.Name;
-                o.LogToStandardErrorThreshold = LogLevel.Trace;
-            })
-            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>());
+        LoggerFactory.Create(logging =>
+        {
+            logging
+                .SetMinimumLevel(level)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                // Start-up failures (a port in use) are reported by the program in one line.
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+                .AddConsole(o =>
+                {
+                    o.FormatterName = BriefFormatter.Name;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace;
+                });
+            // The formatter is registered as a service, not with AddConsoleFormatter: that one also binds its options
+            // from configuration by reflection, which Native AOT cannot compile (and the formatter has no options).
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, BriefFormatter>());
+        });
 
     private sealed class BriefFormatter() : ConsoleFormatter(Name)
     {

@@ -51,7 +51,7 @@ internal sealed class StreamingPipeline : IAsyncDisposable
             distributor.Attach(frames);
             try
             {
-                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, logger), frames, jpegPictures.Publish, time, logger)
+                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, settings.Format, logger), frames, jpegPictures.Publish, time, logger)
                     .RunAsync(cancellationToken);
             }
             finally

@@ -15,8 +15,8 @@ internal static class FrameSourceFactory
         return spec.Kind switch
         {
             SourceKind.TestPattern => new TestPatternSource(format, options.FrameRate),
-            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), StandardInput.Open(),
-                loggers.CreateLogger<StreamFrameSource>()),
+            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride),
+                StandardInput.Open(StdinLayout(format, options.Stride).StoredFrameSize), loggers.CreateLogger<StreamFrameSource>()),
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
             SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),

@@ -94,15 +94,20 @@ internal sealed class WebSocketSession
     {
         try
         {
-            await SendAsync(header, cancellationToken);
-            while (await outbox.WaitAsync(cancellationToken))
+            await SendAsync(header);
+            // Neither the wait nor the sends take the token: RunAsync closes the outbox (which ends the wait)
+            // and aborts the socket (which ends a send stuck on a full window). A send without a token is
+            // ManagedWebSocket's fast path (no registration, no state machine when the write completes at
+            // once), and a wait without one reuses the outbox's waiter: with thousands of viewers, each
+            // picture costs that much less per viewer.
+            while (await outbox.WaitAsync(CancellationToken.None))
             {
                 while (outbox.TryTake(out var next))
                 {
                     var messages = next.Messages;
                     for (var i = 0; i < messages.Count; i++)
                     {
-                        await SendAsync(messages[i], cancellationToken);
+                        await SendAsync(messages[i]);
                     }
                 }
             }
@@ -125,8 +130,8 @@ internal sealed class WebSocketSession
         }
     }
 
-    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message) =>
+        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
