@@ -174,7 +174,8 @@ case "$command" in
     ;;
   test)
     # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
-    ensure_packages ffmpeg:ffmpeg chromium:chromium "${ARM_EMULATION[@]}"
+    # nginx: the reverse-proxy test runs its own on loopback.
+    ensure_packages ffmpeg:ffmpeg chromium:chromium nginx:nginx "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build
     run_tests

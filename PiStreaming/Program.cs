@@ -14,9 +14,9 @@ if (parsed.Errors.Count > 0)
     return Fail($"{parsed.Errors[0].Message} (see --help)");
 }
 
-if (parsed.Action is not null)
+if (!ServerCommandLine.Serves(parsed))
 {
-    return await parsed.InvokeAsync(); // --help or --version
+    return await parsed.InvokeAsync(); // --help, --version, or a user or token command
 }
 
 if (ServerCommandLine.WantsDeviceList(parsed))
@@ -70,10 +70,22 @@ if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
     log.LogWarning("{Warning}", warning);
 }
 
+ServerSecurity security;
+try
+{
+    security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+}
+catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStreaming.Tls.TlsException)
+{
+    loggers.Dispose();
+    return Fail(e.Message);
+}
+
+await using var securityInForce = security;
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None);
+    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, security);
 }
 catch (IOException e)
 {
@@ -88,7 +100,8 @@ await using (server)
         : options.Bind.ToString();
     log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
         options.FrameRate, options.BitrateKbps);
-    log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
+    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", security.Tls is null ? "http" : "https", host,
+        server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
     // A requested stop, or the source's end (a piped stream is complete), is a success.

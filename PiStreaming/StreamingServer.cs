@@ -59,9 +59,11 @@ internal sealed class StreamingServer : IAsyncDisposable
 
     /// <summary>Starts the web server, then the camera and the encoders.</summary>
     /// <param name="source">owned by the caller, who disposes it after the server.</param>
+    /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static async Task<StreamingServer> StartAsync(
-        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerSecurity? security = null)
     {
         var time = TimeProvider.System;
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
@@ -70,7 +72,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
             options.MjpegQuality, options.EncoderLinger, broadcaster, time, loggers);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
+            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter, security?.Access, security?.Tls);
         var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
         return new StreamingServer(source, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
     }
