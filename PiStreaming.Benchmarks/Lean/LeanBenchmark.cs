@@ -169,16 +169,20 @@ internal static class LeanBenchmark
             var goal = Goals.FirstOrDefault(g => name.StartsWith(g.Prefix, StringComparison.Ordinal));
             var verdict = goal.Goal is null
                 ? ""
-                : $"{goal.Goal}: {(figures[builds[^1].Name].TryGetValue(name, out var last) && goal.Met(Latency.Statistics.Percentile(last, 0.5)) ? "met" : "missed")}"
+                : $"{goal.Goal}: {(figures[builds[^1].Name].TryGetValue(name, out var last) && goal.Met(Median(last)) ? "met" : "missed")}"
                   + (builds.Count > 2 ? $" ({builds[^1].Name})" : "");
             Console.WriteLine($"| {name} | {string.Join(" | ", cells)} | {verdict} |");
         }
     }
 
     private static string Cell(List<double> values) =>
-        values.Count == 1
-            ? Format(values[0])
-            : $"{Format(Latency.Statistics.Percentile(values, 0.5))} ({Format(values.Min())}-{Format(values.Max())})";
+        values.Count == 1 ? Format(values[0]) : $"{Format(Median(values))} ({Format(values.Min())}-{Format(values.Max())})";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
     private static string Format(double value) => value.ToString(Math.Abs(value) >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture);
 
