@@ -60,6 +60,7 @@ catch (FileNotFoundException e)
 
 // As well-kept servers do: every descriptor the system grants is one more connection the server can hold.
 DescriptorLimit.RaiseSoftToHard();
+var service = new ServiceNotifications();
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal(TimeProvider.System);
@@ -100,10 +101,12 @@ await using (server)
         : options.Bind.ToString();
     log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
         options.FrameRate, options.BitrateKbps);
-    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", security.Tls is null ? "http" : "https", host,
-        server.HttpPort, server.WebSocketPort);
+    var scheme = security.Tls is null ? "http" : "https";
+    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", scheme, host, server.HttpPort, server.WebSocketPort);
+    service.Ready($"streaming {source.Name} at {options.Width}x{options.Height}, {options.FrameRate} fps on {scheme}://{host}:{server.HttpPort}/");
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
+    service.Stopping();
     // A requested stop, or the source's end (a piped stream is complete), is a success.
     status = !shutdown.Requested.IsCompleted && server.Failure is { } failure ? ExitStatus.Failed(failure) : ExitStatus.Stopped;
     deadline.Start(status);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PiStreaming.Fanout;
 using PiStreaming.Encoding;
+using PiStreaming.Metrics;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
 using PiStreaming.Sources;
@@ -25,12 +26,14 @@ internal sealed class StreamingServer : IAsyncDisposable
     private readonly Broadcaster broadcaster;
     private readonly StreamingPipeline pipeline;
     private readonly WebServer web;
+    private readonly ServerMetrics metrics;
     private readonly ILogger logger;
     private readonly Task summaries;
 
     private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, StreamingPipeline pipeline, WebServer web,
-        ViewerActivityLog activity, ILogger logger)
+        ServerMetrics metrics, ViewerActivityLog activity, ILogger logger)
     {
+        this.metrics = metrics;
         this.source = source;
         this.audience = audience;
         this.broadcaster = broadcaster;
@@ -66,15 +69,26 @@ internal sealed class StreamingServer : IAsyncDisposable
         ServerSecurity? security = null)
     {
         var time = TimeProvider.System;
+        var metrics = new ServerMetrics(time);
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
-        var audience = new Audience(options.MaxViewers, activity, time);
-        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, time);
+        var audience = new Audience(options.MaxViewers, activity, metrics, time);
+        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, metrics, time);
+        metrics.Observe(() => broadcaster.TotalSkippedPictures, () => source.Restarts);
         var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
-            options.MjpegQuality, options.EncoderLinger, broadcaster, time, loggers);
+            options.MjpegQuality, options.EncoderLinger, broadcaster, metrics, time, loggers);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter, security?.Access, security?.Tls);
-        var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
-        return new StreamingServer(source, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
+            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter,
+            new StreamDescription(source.Name, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
+        try
+        {
+            var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, metrics, loggers, cancellationToken);
+            return new StreamingServer(source, audience, broadcaster, pipeline, web, metrics, activity, loggers.CreateLogger<StreamingServer>());
+        }
+        catch
+        {
+            metrics.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -104,6 +118,7 @@ internal sealed class StreamingServer : IAsyncDisposable
     {
         await web.DisposeAsync();
         await pipeline.DisposeAsync();
+        metrics.Dispose();
         stopping.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
 
@@ -17,6 +18,10 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
 
+    /// <summary>The encoders' names in metrics and status.</summary>
+    public const string Mpeg1EncoderName = "mpeg1";
+    public const string JpegEncoderName = "jpeg";
+
     // Frames waiting for one encoder: enough to ride out ffmpeg's start (~0.2 s, longer on a busy
     // machine) and a slow picture; an encoder that keeps up finds the queue empty, so it adds no latency.
     private const int QueueCapacity = 6;
@@ -28,30 +33,34 @@ internal sealed class StreamingPipeline : IAsyncDisposable
 
     /// <param name="frameInterval">the time between two camera frames.</param>
     /// <param name="linger">how long the JPEG encoder runs on after its last viewer.</param>
+    /// <param name="metrics">where the encoders count pictures, restarts and dropped frames.</param>
     public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, Broadcaster broadcaster,
-        TimeProvider time, ILoggerFactory loggers)
+        ServerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger<StreamingPipeline>();
         var pictureLimit = new JsmpgPictureLimit(logger);
+        var mpeg1Counters = metrics.Encoder(Mpeg1EncoderName);
+        var jpegCounters = metrics.Encoder(JpegEncoderName);
         // A live camera never waits for the encoder; a piped stream is held back instead of losing frames.
-        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive);
+        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive, mpeg1Counters);
         distributor = new FrameDistributor(source, mpeg1Frames, time);
-        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, packet =>
+        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, (packet, frameReadAt) =>
         {
-            var picture = EncodedPicture.Parse(packet);
+            var picture = EncodedPicture.Parse(packet, frameReadAt);
             pictureLimit.Check(picture);
             broadcaster.Publish(picture);
-        }, time, logger);
+        }, mpeg1Counters, time, logger);
 
         var jpegPictures = new LatestPicture(time);
         var jpegArguments = JpegArguments.For(settings, jpegQuality);
         jpegEncoder = new OnDemandEncoder("JPEG encoder", async cancellationToken =>
         {
-            var frames = new FrameQueue(QueueCapacity, waits: false);
+            var frames = new FrameQueue(QueueCapacity, waits: false, jpegCounters);
             distributor.Attach(frames);
             try
             {
-                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, settings.Format, logger), frames, jpegPictures.Publish, time, logger)
+                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, settings.Format, logger), frames,
+                        jpegPictures.Publish, jpegCounters, time, logger)
                     .RunAsync(cancellationToken);
             }
             finally
