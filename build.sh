@@ -2,7 +2,7 @@
 # PiStreaming build script: installs what is missing, builds, and runs the server, the tests or the benchmarks.
 #   ./build.sh run [server options]   build and start the server (arguments go to it)
 #   ./build.sh test                   run all tests; ends with "N passed, N failed"
-#   ./build.sh bench [latency|load]   run a benchmark against the real server and print its numbers
+#   ./build.sh bench [latency|load|outputs|lean]   run a benchmark against the real server and print its numbers
 #   ./build.sh build                  only install and build
 #   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-arm64, linux-arm, linux-x64)
 set -euo pipefail
@@ -95,8 +95,8 @@ publish() {
   local out="$ROOT/artifacts/publish/$rid"
   rm -rf "$out"
   # ReadyToRun (ahead-of-time compiled code beside the IL, by crossgen2 from NuGet) also works across
-  # architectures: start-up under emulation is a few seconds instead of minutes of JIT. Native AOT would
-  # need an ARM linker and sysroot, so it is not used.
+  # architectures: start-up under emulation is a few seconds instead of minutes of JIT. Native AOT is not
+  # shipped (see publish_native_aot).
   local ready_to_run=(-p:PublishReadyToRun=true)
   dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
     "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
@@ -106,6 +106,34 @@ publish() {
   done
   say "published $rid (self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"
   echo "$out"
+}
+
+# Today's server for ./build.sh bench lean: main as it was before issue 14 (commit 653a9e5), built once into
+# artifacts/lean-baseline, so its figures are measured in the same run as the new ones.
+LEAN_BASELINE_COMMIT=653a9e5
+LEAN_BASELINE="$ROOT/artifacts/lean-baseline/server"
+lean_baseline() {
+  [ -f "$LEAN_BASELINE/PiStreaming.dll" ] && return 0
+  local source="$ROOT/artifacts/lean-baseline/src"
+  say "building today's server (commit $LEAN_BASELINE_COMMIT) into artifacts/lean-baseline"
+  rm -rf "$source"
+  mkdir -p "$source"
+  git -C "$ROOT" archive "$LEAN_BASELINE_COMMIT" | tar -x -C "$source"
+  cp -r "$ROOT/static/node_modules" "$source/static/"
+  dotnet build "$source/PiStreaming/PiStreaming.csproj" -c "$CONFIGURATION" -o "$LEAN_BASELINE" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+}
+
+# Native AOT for this machine (x64), only to measure it (./build.sh bench lean): half the memory and a tenth of the
+# start-up, but FFMpegCore's reflection-based JSON does not run under it, so file: sources fail. It links with
+# the C compiler and zlib; for ARM it would also need an ARM linker and an ARM sysroot with zlib.
+LEAN_AOT="$ROOT/artifacts/lean-aot"
+publish_native_aot() {
+  ensure_packages gcc:gcc /usr/include/zlib.h:zlib1g-dev
+  rm -rf "$LEAN_AOT"
+  say "publishing the Native AOT experiment into artifacts/lean-aot (minutes)"
+  dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r linux-x64 --self-contained -p:PublishAot=true \
+    -o "$LEAN_AOT" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+  rm -f "$LEAN_AOT"/*.dbg
 }
 
 run_tests() {
@@ -159,10 +187,18 @@ case "$command" in
   bench)
     ensure_packages ffmpeg:ffmpeg chromium:chromium
     build
+    if [ "${1:-}" = "lean" ]; then
+      shift
+      lean_baseline
+      publish linux-x64 >/dev/null
+      publish_native_aot
+      set -- lean --baseline "$LEAN_BASELINE/PiStreaming.dll" --build "published=$ROOT/artifacts/publish/linux-x64/PiStreaming" \
+        --build "aot=$LEAN_AOT/PiStreaming" "$@"
+    fi
     exec dotnet "$ROOT/PiStreaming.Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
     ;;
   *)
-    echo "usage: ./build.sh run [server options] | test | bench [latency|load] | build | publish RID" >&2
+    echo "usage: ./build.sh run [server options] | test | bench [latency|load|outputs|lean] | build | publish RID" >&2
     exit 2
     ;;
 esac

@@ -52,20 +52,17 @@ internal sealed partial class BenchmarkServer : IAsyncDisposable
     public Uri HttpUri => new($"http://{Host}:{HttpPort}/");
     public Uri WebSocketUri => new($"ws://{Host}:{WebSocketPort}/");
 
+    /// <summary>The server's standard input (for --source stdin).</summary>
+    public Stream StandardInput => process.StandardInput.BaseStream;
+
     /// <summary>Everything the server logged so far.</summary>
     public IReadOnlyList<string> Log => [.. log];
 
     /// <summary>Starts PiStreaming.dll (on loopback with free ports unless the arguments say otherwise) and waits until it listens.</summary>
-    public static async Task<BenchmarkServer> StartAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
+    /// <param name="build">which server to start (default: the PiStreaming.dll built beside the benchmarks).</param>
+    public static async Task<BenchmarkServer> StartAsync(IReadOnlyList<string> arguments, TimeSpan timeout, ServerBuild? build = null)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
+        var startInfo = (build ?? ServerBuild.Current).StartInfo();
         var withDefaults = WithLoopbackDefaults(arguments).ToList();
         foreach (var argument in withDefaults)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -16,21 +17,26 @@ internal static class ConsoleLogging
     public static bool ToJournal { get; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
 
     public static ILoggerFactory Create(LogLevel level = LogLevel.Information) =>
-        LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(level)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            // Start-up failures (a port in use) are reported by the program in one line.
-            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
-            // Its warning that the cookie keys are stored unencrypted: they are, in a directory only the server's user can read.
-            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
-            // Registers the systemd formatter, and picks it: the choice below comes later, so it wins.
-            .AddSystemdConsole(o => o.IncludeScopes = false)
-            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>()
-            .AddConsole(o =>
-            {
-                o.FormatterName = ToJournal ? ConsoleFormatterNames.Systemd : BriefFormatter.Name;
-                o.LogToStandardErrorThreshold = LogLevel.Trace;
-            }));
+        LoggerFactory.Create(logging =>
+        {
+            logging
+                .SetMinimumLevel(level)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                // Start-up failures (a port in use) are reported by the program in one line.
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+                // Its warning that the cookie keys are stored unencrypted: they are, in a directory only the server's user can read.
+                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+                // Registers the systemd formatter, and picks it: the choice below comes later, so it wins.
+                .AddSystemdConsole(o => o.IncludeScopes = false)
+                .AddConsole(o =>
+                {
+                    o.FormatterName = ToJournal ? ConsoleFormatterNames.Systemd : BriefFormatter.Name;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace;
+                });
+            // The brief formatter is registered as a service, not with AddConsoleFormatter: that one also binds its options
+            // from configuration by reflection, which Native AOT cannot compile (and the formatter has no options).
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, BriefFormatter>());
+        });
 
     private sealed class BriefFormatter() : ConsoleFormatter(Name)
     {

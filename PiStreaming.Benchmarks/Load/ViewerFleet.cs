@@ -71,6 +71,9 @@ internal sealed class ViewerFleet : IAsyncDisposable
         viewers.ForEach(v => v.RecordIntraArrivals(false));
     }
 
+    /// <summary>Pictures all viewers together received in the window (each one a send by the server).</summary>
+    public long WindowPictures => picturesAtWindowEnd.Sum() - picturesAtWindowStart.Sum();
+
     /// <summary>What the viewers saw; <paramref name="picturesPerSecond"/> is the stream's nominal rate.</summary>
     public FleetReport Report(double picturesPerSecond)
     {

@@ -31,12 +31,14 @@ internal sealed class FfmpegEncoder : IAsyncDisposable
 
     /// <summary>Starts the MPEG-1 encoder.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started.</exception>
-    public static FfmpegEncoder Start(EncoderSettings settings, ILogger logger) => Start(settings.FfmpegPath, FfmpegArguments.For(settings), logger);
+    public static FfmpegEncoder Start(EncoderSettings settings, ILogger logger) =>
+        Start(settings.FfmpegPath, FfmpegArguments.For(settings), settings.Format, logger);
 
-    /// <summary>Starts ffmpeg with these arguments: raw frames on stdin, one multipart packet per encoded picture on stdout.</summary>
+    /// <summary>Starts ffmpeg with these arguments: raw frames of <paramref name="format"/> on stdin, one multipart packet per encoded picture on stdout.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started.</exception>
-    public static FfmpegEncoder Start(string ffmpegPath, IEnumerable<string> arguments, ILogger logger) =>
-        new(ChildProcess.Start(ffmpegPath, arguments, logger));
+    public static FfmpegEncoder Start(string ffmpegPath, IEnumerable<string> arguments, FrameFormat format, ILogger logger) =>
+        // Its stdin pipe holds a whole frame, so a frame goes in with one write.
+        new(ChildProcess.Start(ffmpegPath, arguments, logger, inputPipeBytes: format.FrameSize));
 
     /// <summary>Hands one raw frame to ffmpeg.</summary>
     /// <exception cref="EncoderFailedException">ffmpeg has exited or took no input for <see cref="StuckAfter"/>.</exception>

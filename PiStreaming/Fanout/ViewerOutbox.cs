@@ -190,7 +190,10 @@ internal sealed class ViewerOutbox
         return false;
     }
 
-    /// <summary>For the send loop: waits until a picture is waiting (true) or the outbox is closed (false).</summary>
+    /// <summary>
+    /// For the send loop: waits until a picture is waiting (true) or the outbox is closed (false). Without a
+    /// token that can cancel, the channel reuses one waiter for every picture instead of allocating one.
+    /// </summary>
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => queue.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Drops whatever is still waiting and takes no more pictures.</summary>

@@ -91,8 +91,8 @@ internal sealed class StreamingPipeline : IAsyncDisposable
             {
                 var h264 = streams.H264 ?? throw new ArgumentException("H.264 settings are needed to encode H.264", nameof(streams));
                 var h264Arguments = H264Arguments.For(settings, h264);
-                var loop = new EncoderLoop("H.264 encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, h264Arguments, logger), NextQueue(counters),
-                    PublishH264, counters, time, logger);
+                var loop = new EncoderLoop("H.264 encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, h264Arguments, settings.Format, logger),
+                    NextQueue(counters), PublishH264, counters, time, logger);
                 videoLoops.Add(loop.RunAsync);
             }
         }
@@ -112,8 +112,8 @@ internal sealed class StreamingPipeline : IAsyncDisposable
             distributor.Attach(frames);
             try
             {
-                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, logger), frames, jpegPictures.Publish,
-                        jpegCounters, time, logger)
+                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, settings.Format, logger), frames,
+                        jpegPictures.Publish, jpegCounters, time, logger)
                     .RunAsync(cancellationToken);
             }
             finally

@@ -58,8 +58,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The last thing the program wrote to stderr: usually why it failed.</summary>
     public string LastErrorLine => standardError.LastLine;
 
+    /// <param name="inputPipeBytes">how much its stdin pipe holds (see <see cref="PipeCapacity"/>).</param>
+    /// <param name="outputPipeBytes">how much its stdout pipe holds, and is read at a time.</param>
     /// <exception cref="ChildProcessException">the program is missing or cannot run.</exception>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ILogger logger)
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ILogger logger, int inputPipeBytes = PipeCapacity.Default,
+        int outputPipeBytes = PipeCapacity.Default)
     {
         if (ExecutableLocator.Find(fileName) is null)
         {
@@ -68,8 +71,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         // setsid replaces itself with the program (same pid), so killing the tree still reaches it.
         IReadOnlyList<string> argumentList = SessionLauncher is null ? [.. arguments] : [fileName, .. arguments];
-        var input = new InputPipe();
-        var output = new OutputPipe();
+        var input = new InputPipe(inputPipeBytes);
+        var output = new OutputPipe(outputPipeBytes);
         var standardError = new StandardErrorLog(fileName, logger);
         var kill = new CancellationTokenSource();
         var command = Cli.Wrap(SessionLauncher ?? fileName)

@@ -15,7 +15,14 @@ internal sealed class InputPipe
     private readonly Pipe pipe = new(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, minimumSegmentSize: 64 * 1024,
         useSynchronizationContext: false));
 
-    public InputPipe() => Writer = pipe.Writer.AsStream();
+    private readonly int pipeBytes;
+
+    /// <param name="pipeBytes">how much the program's stdin pipe holds (see <see cref="PipeCapacity"/>): a raw frame, for an encoder.</param>
+    public InputPipe(int pipeBytes = PipeCapacity.Default)
+    {
+        this.pipeBytes = pipeBytes;
+        Writer = pipe.Writer.AsStream();
+    }
 
     public Stream Writer { get; }
 
@@ -24,6 +31,7 @@ internal sealed class InputPipe
     private async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
         var reader = pipe.Reader;
+        PipeCapacity.TryGrow(destination, pipeBytes);
         try
         {
             while (true)

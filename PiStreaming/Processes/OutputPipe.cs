@@ -11,12 +11,17 @@ namespace PiStreaming.Processes;
 /// </summary>
 internal sealed class OutputPipe
 {
-    private const int ChunkSize = 64 * 1024;
+    private readonly Pipe pipe;
+    private readonly int chunkSize;
 
-    private readonly Pipe pipe = new(new PipeOptions(pauseWriterThreshold: ChunkSize, resumeWriterThreshold: ChunkSize / 2,
-        minimumSegmentSize: ChunkSize, useSynchronizationContext: false));
-
-    public OutputPipe() => Reader = pipe.Reader.AsStream();
+    /// <param name="pipeBytes">how much the program's stdout pipe holds, and is read at a time (see <see cref="PipeCapacity"/>): a raw frame, for a camera.</param>
+    public OutputPipe(int pipeBytes = PipeCapacity.Default)
+    {
+        chunkSize = pipeBytes;
+        pipe = new Pipe(new PipeOptions(pauseWriterThreshold: chunkSize, resumeWriterThreshold: chunkSize / 2, minimumSegmentSize: chunkSize,
+            useSynchronizationContext: false));
+        Reader = pipe.Reader.AsStream();
+    }
 
     public Stream Reader { get; }
 
@@ -26,11 +31,12 @@ internal sealed class OutputPipe
     {
         var writer = pipe.Writer;
         Exception? failure = null;
+        var chunk = PipeCapacity.TryGrow(source, chunkSize) ?? PipeCapacity.Default;
         try
         {
             while (true)
             {
-                var read = await source.ReadAsync(writer.GetMemory(ChunkSize), cancellationToken);
+                var read = await source.ReadAsync(writer.GetMemory(chunk), cancellationToken);
                 if (read == 0)
                 {
                     return;

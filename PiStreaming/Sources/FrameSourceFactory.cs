@@ -15,8 +15,8 @@ internal static class FrameSourceFactory
         return spec.Kind switch
         {
             SourceKind.TestPattern => new TestPatternSource(format, options.FrameRate),
-            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride), StandardInput.Open(),
-                loggers.CreateLogger<StreamFrameSource>()),
+            SourceKind.Stdin => new StreamFrameSource("standard input", StdinLayout(format, options.Stride),
+                StandardInput.Open(StdinLayout(format, options.Stride).StoredFrameSize), loggers.CreateLogger<StreamFrameSource>()),
             // The camera encodes H.264 itself when that is all that is wanted; otherwise it gives raw frames for every encoder.
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options, options.Codec == VideoCodecs.H264 ? options.H264(Encoding.H264EncoderKind.V4l2m2m) : null), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),

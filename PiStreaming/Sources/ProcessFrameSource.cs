@@ -96,7 +96,8 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
 
         try
         {
-            var process = ChildProcess.Start(program, command.Arguments, logger);
+            // Its stdout pipe holds a whole frame (as far as the system allows), so a frame comes out in one read.
+            var process = ChildProcess.Start(program, command.Arguments, logger, outputPipeBytes: command.Layout.StoredFrameSize);
             // Nothing to say to it; closing stdin also keeps it off the server's terminal.
             process.StandardInput.Dispose();
             return process;

@@ -1,5 +1,6 @@
 using System.IO.Pipes;
 using Microsoft.Win32.SafeHandles;
+using PiStreaming.Processes;
 
 namespace PiStreaming.Sources;
 
@@ -11,12 +12,14 @@ namespace PiStreaming.Sources;
 internal static class StandardInput
 {
     /// <summary>Opens fd 0; the stream owns it (nothing else reads standard input).</summary>
-    public static Stream Open()
+    /// <param name="frameBytes">the size of one raw frame: a pipe is grown to hold one (see <see cref="PipeCapacity"/>).</param>
+    public static Stream Open(int frameBytes)
     {
         // Owned: .NET's pipe stream hangs when disposed over a descriptor it does not own.
         var handle = new SafePipeHandle(0, ownsHandle: true);
         try
         {
+            PipeCapacity.TryGrow(handle, frameBytes);
             // The usual case, a camera tool piped in (or a socket from a service manager): a pending read
             // waits in the runtime's event loop and ends at once when cancelled.
             return new AnonymousPipeClientStream(PipeDirection.In, handle);

@@ -97,8 +97,13 @@ internal sealed class WebSocketSession
     {
         try
         {
-            await SendAsync(header, cancellationToken);
-            while (await outbox.WaitAsync(cancellationToken))
+            await SendAsync(header);
+            // Neither the wait nor the sends take the token: RunAsync closes the outbox (which ends the wait)
+            // and aborts the socket (which ends a send stuck on a full window). A send without a token is
+            // ManagedWebSocket's fast path (no registration, no state machine when the write completes at
+            // once), and a wait without one reuses the outbox's waiter: with thousands of viewers, each
+            // picture costs that much less per viewer.
+            while (await outbox.WaitAsync(CancellationToken.None))
             {
                 while (outbox.TryTake(out var next))
                 {
@@ -106,7 +111,7 @@ internal sealed class WebSocketSession
                     var bytes = 0;
                     for (var i = 0; i < messages.Count; i++)
                     {
-                        await SendAsync(messages[i], cancellationToken);
+                        await SendAsync(messages[i]);
                         bytes += messages[i].Length;
                     }
 
@@ -132,8 +137,8 @@ internal sealed class WebSocketSession
         }
     }
 
-    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message) =>
+        socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
