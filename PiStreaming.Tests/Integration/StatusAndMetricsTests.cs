@@ -51,7 +51,7 @@ internal class StatusAndMetricsTests
         Assert.That(metrics.Types.Keys, Is.SupersetOf(Families));
         Assert.That(metrics.Types["pistreaming_viewers"], Is.EqualTo("gauge"));
         Assert.That(metrics.Types["pistreaming_pictures_sent_total"], Is.EqualTo("counter"));
-        foreach (var output in new[] { "video", "stream.mpg", "stream.mjpg" })
+        foreach (var output in new[] { "video", "video.h264", "stream.mpg", "stream.h264", "stream.mjpg" })
         {
             Assert.That(metrics.Value("pistreaming_viewers", ("output", output)), Is.Zero, $"nobody watches {output} yet");
         }
@@ -59,6 +59,26 @@ internal class StatusAndMetricsTests
         Assert.That(metrics.Value("pistreaming_process_memory_bytes"), Is.GreaterThan(10e6));
         Assert.That(metrics.Value("pistreaming_process_cpu_time_seconds_total"), Is.GreaterThan(0));
         Assert.That(metrics.Value("pistreaming_encoder_restarts_total", ("encoder", "mpeg1")), Is.Zero);
+        Assert.That(metrics.Value("pistreaming_encoder_restarts_total", ("encoder", "h264")), Is.Zero);
+    }
+
+    [Test]
+    public async Task H264_pictures_are_counted_and_timed_like_mpeg1_ones()
+    {
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Server.HttpPort}/video.h264"));
+        var messages = await viewer.ReceiveMessagesAsync(1 + 24, Patience);
+        Assert.That(messages, Has.Count.EqualTo(25), "the header and a second of access units");
+
+        var during = await ScrapeAsync();
+        var output = ("output", "video.h264");
+        Assert.That(during.Value("pistreaming_viewers", output), Is.EqualTo(1));
+        var sent = during.Value("pistreaming_pictures_sent_total", output);
+        Assert.That(sent, Is.GreaterThanOrEqualTo(24));
+        Assert.That(during.Value("pistreaming_sent_bytes_total", output), Is.GreaterThanOrEqualTo(messages.Skip(1).Sum(m => m.Length)));
+        // Every access unit keeps its camera frame's time through the encoder and the parameter sets put in front of it.
+        Assert.That(during.Value(PictureAge + "_count", output), Is.EqualTo(sent).Within(1), "every access unit sent had its age measured (one may be between its two counts)");
+        Assert.That(during.Value(PictureAge + "_sum", output) / sent, Is.GreaterThan(0).And.LessThan(0.5));
+        Assert.That(during.Value("pistreaming_pictures_encoded_total", ("encoder", "h264")), Is.GreaterThanOrEqualTo(24));
     }
 
     [Test]
@@ -118,7 +138,8 @@ internal class StatusAndMetricsTests
         Assert.That(root.GetProperty("viewersClosedTooSlow").GetInt64(), Is.Zero);
 
         var outputs = root.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
-        Assert.That(outputs.Keys, Is.EquivalentTo(new[] { "video", "stream.mpg", "stream.mjpg" }));
+        // The default --codec both: MPEG-1 and H.264, each on a WebSocket and for media players.
+        Assert.That(outputs.Keys, Is.EquivalentTo(new[] { "video", "video.h264", "stream.mpg", "stream.h264", "stream.mjpg" }));
         var video = outputs["video"];
         Assert.That(video.GetProperty("viewers").GetInt32(), Is.EqualTo(1));
         Assert.That(video.GetProperty("picturesSent").GetInt64(), Is.GreaterThanOrEqualTo(24));
@@ -128,7 +149,8 @@ internal class StatusAndMetricsTests
         Assert.That(video.GetProperty("pictureAgeSecondsTotal").GetDouble() / timed, Is.GreaterThan(0).And.LessThan(0.5));
 
         var encoders = root.GetProperty("encoders").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
-        Assert.That(encoders.Keys, Is.EquivalentTo(new[] { "mpeg1", "jpeg" }));
+        Assert.That(encoders.Keys, Is.EquivalentTo(new[] { "mpeg1", "h264", "jpeg" }));
+        Assert.That(encoders["h264"].GetProperty("picturesEncoded").GetInt64(), Is.GreaterThanOrEqualTo(24));
         Assert.That(encoders["mpeg1"].GetProperty("picturesEncoded").GetInt64(), Is.GreaterThanOrEqualTo(24));
         Assert.That(encoders["mpeg1"].GetProperty("bytesEncoded").GetInt64(), Is.GreaterThan(0));
         Assert.That(encoders["mpeg1"].GetProperty("restarts").GetInt64(), Is.Zero);
