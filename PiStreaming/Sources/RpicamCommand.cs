@@ -40,18 +40,7 @@ internal static class RpicamCommand
             "--framerate", FormatRate(framesPerSecond),
             "--flush",
         };
-        if (horizontalFlip)
-        {
-            arguments.Add("--hflip");
-        }
-
-        if (verticalFlip)
-        {
-            arguments.Add("--vflip");
-        }
-
-        arguments.AddRange(["-o", "-"]);
-        return arguments;
+        return WithFlipsToStandardOutput(arguments, horizontalFlip, verticalFlip);
     }
 
     /// <summary>
@@ -71,6 +60,12 @@ internal static class RpicamCommand
             "--height", format.Height.ToString(CultureInfo.InvariantCulture),
             "--framerate", FormatRate(framesPerSecond),
         };
+        return WithFlipsToStandardOutput(arguments, horizontalFlip, verticalFlip);
+    }
+
+    // Both kinds of output: flipped as asked, written to standard output.
+    private static List<string> WithFlipsToStandardOutput(List<string> arguments, bool horizontalFlip, bool verticalFlip)
+    {
         if (horizontalFlip)
         {
             arguments.Add("--hflip");
