@@ -5,6 +5,7 @@ using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Processes;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -30,7 +31,8 @@ if (ServerCommandLine.WantsDeviceList(parsed))
 }
 
 var options = ServerCommandLine.ToOptions(parsed);
-if (SourceSpec.Parse(options.Source) is { Kind: SourceKind.File, Target: { } videoFile })
+var sourceSpec = SourceSpec.Parse(options.Source);
+if (sourceSpec is { Kind: SourceKind.File, Target: { } videoFile })
 {
     try
     {
@@ -64,8 +66,20 @@ using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal(TimeProvider.System);
 using var deadline = new StopDeadline(loggers, TimeProvider.System);
-await using var source = FrameSourceFactory.Create(options, loggers, ffmpeg);
-if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
+OriginStream? origin = null;
+if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
+{
+    // A relay serves its origin's stream: it starts serving once it knows the stream's size and rate.
+    origin = await OriginStream.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
+    if (origin is null)
+    {
+        log.LogInformation("stopped");
+        return 0;
+    }
+}
+
+await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg) : null;
+if (source is not null && JsmpgPictureLimit.StartupWarning(options) is { } warning)
 {
     log.LogWarning("{Warning}", warning);
 }
@@ -73,7 +87,9 @@ if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None);
+    server = origin is not null
+        ? await StreamingServer.StartRelayAsync(options, origin, assets, ffmpeg, loggers, CancellationToken.None)
+        : await StreamingServer.StartAsync(options, source!, assets, ffmpeg, loggers, CancellationToken.None);
 }
 catch (IOException e)
 {
@@ -86,8 +102,16 @@ await using (server)
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
         ? Dns.GetHostName()
         : options.Bind.ToString();
-    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source.Name, options.Width, options.Height,
-        options.FrameRate, options.BitrateKbps);
+    if (origin is not null)
+    {
+        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Address, origin.Format, origin.FrameRate);
+    }
+    else
+    {
+        log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps, {Bitrate} kbit/s", source!.Name, options.Width, options.Height,
+            options.FrameRate, options.BitrateKbps);
+    }
+
     log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);

@@ -3,6 +3,7 @@ using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -20,18 +21,18 @@ internal sealed class StreamingServer : IAsyncDisposable
     private static readonly TimeSpan ActivitySummaryInterval = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource stopping = new();
-    private readonly IFrameSource source;
+    private readonly string sourceName;
     private readonly Audience audience;
     private readonly Broadcaster broadcaster;
-    private readonly StreamingPipeline pipeline;
+    private readonly IVideoPipeline pipeline;
     private readonly WebServer web;
     private readonly ILogger logger;
     private readonly Task summaries;
 
-    private StreamingServer(IFrameSource source, Audience audience, Broadcaster broadcaster, StreamingPipeline pipeline, WebServer web,
+    private StreamingServer(string sourceName, Audience audience, Broadcaster broadcaster, IVideoPipeline pipeline, WebServer web,
         ViewerActivityLog activity, ILogger logger)
     {
-        this.source = source;
+        this.sourceName = sourceName;
         this.audience = audience;
         this.broadcaster = broadcaster;
         this.pipeline = pipeline;
@@ -60,19 +61,43 @@ internal sealed class StreamingServer : IAsyncDisposable
     /// <summary>Starts the web server, then the camera and the encoders.</summary>
     /// <param name="source">owned by the caller, who disposes it after the server.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
-    public static async Task<StreamingServer> StartAsync(
-        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static Task<StreamingServer> StartAsync(
+        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        StartAsync(options, source.Name, options.CodedFrameRate.Value, (broadcaster, time) => new StreamingPipeline(source,
+            EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate), options.MjpegQuality,
+            options.EncoderLinger, broadcaster, time, loggers), assets, loggers, cancellationToken);
+
+    /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
+    /// <param name="origin">connected already; the server owns it from here on.</param>
+    /// <exception cref="IOException">a port cannot be bound.</exception>
+    public static Task<StreamingServer> StartRelayAsync(
+        ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        StartAsync(options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate }, $"relay of {origin.Address}",
+            origin.FrameRate, (broadcaster, time) => new RelayPipeline(origin, broadcaster, ffmpegPath, options.MjpegQuality, options.EncoderLinger, time, loggers),
+            assets, loggers, cancellationToken);
+
+    private static async Task<StreamingServer> StartAsync(ServerOptions options, string sourceName, double picturesPerSecond,
+        Func<Broadcaster, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
         var audience = new Audience(options.MaxViewers, activity, time);
-        var broadcaster = new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, time);
-        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
-            options.MjpegQuality, options.EncoderLinger, broadcaster, time, loggers);
+        var broadcaster = new Broadcaster(new FrameFormat(options.Width, options.Height), options.Latency, options.SlowViewers, picturesPerSecond, activity, time);
+        var pipeline = createPipeline(broadcaster, time);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
-        var web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
-        return new StreamingServer(source, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
+            new PageLook(options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
+        WebServer web;
+        try
+        {
+            web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
+
+        return new StreamingServer(sourceName, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -94,7 +119,7 @@ internal sealed class StreamingServer : IAsyncDisposable
     private string Describe(Exception e) => e switch
     {
         Processes.ChildProcessException => $"encoder failed: {e.Message}",
-        IOException => $"{source.Name} failed: {e.Message}",
+        IOException => $"{sourceName} failed: {e.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

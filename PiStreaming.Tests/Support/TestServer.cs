@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PiStreaming.Options;
 using PiStreaming.Processes;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -12,9 +13,9 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly ILoggerFactory loggers;
 
-    private readonly IFrameSource source;
+    private readonly IFrameSource? source;
 
-    private TestServer(StreamingServer server, IFrameSource source, ILoggerFactory loggers, ServerOptions options)
+    private TestServer(StreamingServer server, IFrameSource? source, ILoggerFactory loggers, ServerOptions options)
     {
         Server = server;
         this.source = source;
@@ -38,11 +39,27 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(server, source, loggers, options);
     }
 
+    /// <summary>A relay of <paramref name="origin"/> (a video WebSocket or /stream.mpg address), in this process.</summary>
+    public static async Task<TestServer> StartRelayAsync(Uri origin, ServerOptions? options = null)
+    {
+        options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback, Source = $"relay:{origin}" };
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stream = await OriginStream.ConnectAsync(origin, timeout.Token);
+        var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
+        var server = await StreamingServer.StartRelayAsync(options, stream, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
+        return new TestServer(server, null, loggers, options);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.StopAsync();
         await Server.DisposeAsync();
-        await source.DisposeAsync();
+        if (source is not null)
+        {
+            await source.DisposeAsync();
+        }
+
         loggers.Dispose();
     }
 }

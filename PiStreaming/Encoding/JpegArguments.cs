@@ -22,6 +22,22 @@ internal static class JpegArguments
         return arguments;
     }
 
+    /// <summary>
+    /// The JPEG decoder of a relay: an MPEG-1 stream in on stdin (as viewers get it), one JPEG per decoded
+    /// picture out. Nothing is probed or buffered: each picture is decoded as soon as its last byte is in.
+    /// </summary>
+    public static IReadOnlyList<string> ForMpeg1Stream(int quality) =>
+    [
+        // Errors only: with nothing probed, ffmpeg would warn at every start that it cannot estimate the rate.
+        "-hide_banner", "-nostats", "-loglevel", "error",
+        "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer", "-flags", "low_delay",
+        "-f", "mpegvideo", "-i", "pipe:0",
+        .. FfmpegArguments.Filters(["scale=out_range=full", "format=yuv420p"]),
+        "-color_range", "pc", "-strict", "unofficial",
+        "-c:v", "mjpeg", "-q:v", Scale(quality).ToString(CultureInfo.InvariantCulture),
+        .. FfmpegArguments.PacketsOut,
+    ];
+
     /// <summary>ffmpeg's JPEG quantizer scale: 2 (best) to 31 (smallest).</summary>
     public static int Scale(int quality) => 2 + (int)Math.Round((100 - Math.Clamp(quality, 1, 100)) * 29 / 99.0);
 }

@@ -12,7 +12,7 @@ namespace PiStreaming.Pipeline;
 /// watches MJPEG or asks for snapshots, to the JPEG encoder (its pictures go to a <see cref="LatestPicture"/>).
 /// Each encoder has its own small queue, so a slow one never holds up the camera or the other.
 /// </summary>
-internal sealed class StreamingPipeline : IAsyncDisposable
+internal sealed class StreamingPipeline : IVideoPipeline
 {
     /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
@@ -60,7 +60,7 @@ internal sealed class StreamingPipeline : IAsyncDisposable
                 frames.Clear();
             }
         }, linger, time, logger);
-        Jpeg = new JpegOutput(jpegEncoder, jpegPictures, distributor, frameInterval, time);
+        Jpeg = new JpegOutput(jpegEncoder, jpegPictures, () => distributor.LastFrameAt, frameInterval, time);
     }
 
     /// <summary>The MJPEG stream's and the snapshots' side of the pipeline.</summary>

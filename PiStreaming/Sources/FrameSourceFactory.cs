@@ -20,6 +20,7 @@ internal static class FrameSourceFactory
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
             SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),
+            SourceKind.Relay => throw new ArgumentException("a relay has no frame source: it relays encoded pictures (StreamingServer.StartRelayAsync)", nameof(options)),
             _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {SourceSpec.Syntax})", nameof(options)),
         };
     }

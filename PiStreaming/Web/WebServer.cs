@@ -84,7 +84,7 @@ internal sealed class WebServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!);
-        var video = new WebSocketEndpoint(audience, broadcaster, JsmpHeader.Create(options.Page.Format),
+        var video = new WebSocketEndpoint(audience, broadcaster,
             new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
         app.Use((context, next) =>
         {
@@ -99,7 +99,7 @@ internal sealed class WebServer : IAsyncDisposable
         app.Use((context, next) =>
             context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), assets, jpeg, video,
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), () => broadcaster.Format, assets, jpeg, video,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);

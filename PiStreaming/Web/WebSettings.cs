@@ -18,5 +18,5 @@ internal sealed record WebSettings(
     PageLook Page,
     TimeSpan GiveUpAfter);
 
-/// <summary>What the page shows: the picture's size and the colours.</summary>
-internal sealed record PageLook(FrameFormat Format, string Color, string BackgroundColor);
+/// <summary>The page's colours (the picture's size comes from the stream).</summary>
+internal sealed record PageLook(string Color, string BackgroundColor);

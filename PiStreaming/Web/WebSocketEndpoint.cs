@@ -10,7 +10,7 @@ namespace PiStreaming.Web;
 /// </summary>
 /// <param name="sendBufferBytes">the kernel send buffer a viewer's socket gets (see WebServer).</param>
 internal sealed class WebSocketEndpoint(
-    Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, int sendBufferBytes, ILogger logger, TimeProvider time)
+    Audience audience, Broadcaster broadcaster, OriginPolicy origins, int sendBufferBytes, ILogger logger, TimeProvider time)
 {
     /// <summary>The output's name in the log.</summary>
     public const string Output = "video";
@@ -69,7 +69,8 @@ internal sealed class WebSocketEndpoint(
 
         try
         {
-            await broadcaster.WatchAsync(viewer, outbox => new WebSocketSession(socket, viewer, outbox, time).RunAsync(header, context.RequestAborted));
+            await broadcaster.WatchAsync(viewer, (outbox, format) =>
+                new WebSocketSession(socket, viewer, outbox, time).RunAsync(JsmpHeader.Create(format), context.RequestAborted));
         }
         finally
         {
