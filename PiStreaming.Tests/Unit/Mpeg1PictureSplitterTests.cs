@@ -33,7 +33,7 @@ internal class Mpeg1PictureSplitterTests
 
         // Each message ends with the next picture's start code, so even the last picture is known to be complete.
         Assert.That(found.Select(p => p.Type), Is.EqualTo(pictures.Select(p => p.Type)));
-        Assert.That(found.Where(p => p.Type == PictureType.I).Select(p => p.IsJoinPoint), Has.Count.EqualTo(4).And.All.True,
+        Assert.That(found.Where(p => p.Type == PictureType.I).Select(p => p.IsJoinPoint).ToList(), Is.EqualTo(new[] { true, true, true, true }),
             "every I picture has its sequence header in front again");
         var decoded = await FfmpegProbe.DecodeAsync(found.Skip(12).SelectMany(p => p.Data.ToArray()).ToArray());
         Assert.That((decoded.Width, decoded.Height, decoded.Frames, decoded.Errors), Is.EqualTo((160, 120, pictures.Count - 12, "")),
