@@ -7,11 +7,20 @@ internal static class ResultTable
 {
     public static void Print(TextWriter output, IReadOnlyList<RunResult> runs)
     {
+        // Each relay hop's cost: against the first run without relays, per relay.
+        var direct = runs.FirstOrDefault(r => r.Relays == 0);
+        string PerHop(RunResult r, double percentile) =>
+            r.Relays == 0 || direct is null
+                ? "-"
+                : Number((Statistics.Percentile(r.LatenciesMs.ToList(), percentile) - Statistics.Percentile(direct.LatenciesMs.ToList(), percentile)) / r.Relays, "F1");
         var rows = new (string Name, Func<RunResult, string> Value)[]
         {
+            ("relays between origin and browser", r => r.Relays.ToString(CultureInfo.InvariantCulture)),
             ("glass-to-glass p50 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.50))),
             ("glass-to-glass p95 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.95))),
             ("glass-to-glass max (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 1.0))),
+            ("  added per relay hop, p50 (ms)", r => PerHop(r, 0.50)),
+            ("  added per relay hop, p95 (ms)", r => PerHop(r, 0.95)),
             ("pictures drawn per second", r => Number(r.PicturesDrawn / r.MeasuredSeconds, "F1")),
             ("distinct frames drawn / produced", r => $"{r.DistinctFramesDrawn} / {r.FramesProduced}"),
             ("unreadable stamps", r => r.UnreadableStamps.ToString(CultureInfo.InvariantCulture)),
@@ -25,6 +34,8 @@ internal static class ResultTable
             ("server RSS (MiB)", r => Number(r.Server.ResidentMiB, "F0")),
             ("ffmpeg CPU (% of one core)", r => Number(r.Encoder.CpuPercent, "F1")),
             ("ffmpeg RSS (MiB)", r => Number(r.Encoder.ResidentMiB, "F0")),
+            ("last relay CPU (% of one core)", r => Number(r.LastRelay.CpuPercent, "F1")),
+            ("last relay RSS (MiB)", r => Number(r.LastRelay.ResidentMiB, "F0")),
             ("other WebSocket viewers", r => (r.Fleet?.Viewers ?? 0).ToString(CultureInfo.InvariantCulture)),
             ("  of them >= 95% of pictures", r => r.Fleet is { } f ? $"{f.ViewersAtOrAbove95Percent}" : "-"),
             ("browser draws with", r => r.Renderer),

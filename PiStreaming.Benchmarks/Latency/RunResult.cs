@@ -22,6 +22,10 @@ internal sealed record RunResult
     public required ResourceUse Server { get; init; }
     public required ResourceUse Encoder { get; init; }
 
+    /// <summary>Relays between the origin and the browser (--relays N in the run), and the last one's use (NaN without relays).</summary>
+    public required int Relays { get; init; }
+    public required ResourceUse LastRelay { get; init; }
+
     /// <summary>The other WebSocket viewers watching meanwhile (--viewers), or null when there were none.</summary>
     public Load.FleetReport? Fleet { get; init; }
 }
