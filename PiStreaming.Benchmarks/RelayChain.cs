@@ -13,6 +13,9 @@ internal sealed class RelayChain : IAsyncDisposable
 
     private RelayChain(List<BenchmarkServer> servers) => this.servers = servers;
 
+    /// <summary>The origin first, then each relay in order.</summary>
+    public IReadOnlyList<BenchmarkServer> Servers => servers;
+
     public BenchmarkServer Origin => servers[0];
     public BenchmarkServer Last => servers[^1];
     public int Relays => servers.Count - 1;

@@ -3,6 +3,7 @@ using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
+using PiStreaming.Publishing;
 using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
@@ -28,9 +29,10 @@ internal sealed class StreamingServer : IAsyncDisposable
     private readonly WebServer web;
     private readonly ILogger logger;
     private readonly Task summaries;
+    private readonly Task publishing;
 
     private StreamingServer(string sourceName, Audience audience, Broadcaster broadcaster, IVideoPipeline pipeline, WebServer web,
-        ViewerActivityLog activity, ILogger logger)
+        ViewerActivityLog activity, IReadOnlyList<Publisher> publishers, ILogger logger)
     {
         this.sourceName = sourceName;
         this.audience = audience;
@@ -40,6 +42,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         this.logger = logger;
         Completion = Task.Run(() => pipeline.RunAsync(stopping.Token), CancellationToken.None);
         summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => broadcaster.TotalSkippedPictures, stopping.Token);
+        publishing = Task.WhenAll(publishers.Select(p => Task.Run(() => p.RunAsync(stopping.Token), CancellationToken.None)));
     }
 
     public int HttpPort => web.HttpPort;
@@ -65,7 +68,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         StartAsync(options, source.Name, options.CodedFrameRate.Value, (broadcaster, time) => new StreamingPipeline(source,
             EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate), options.MjpegQuality,
-            options.EncoderLinger, broadcaster, time, loggers), assets, loggers, cancellationToken);
+            options.EncoderLinger, broadcaster, time, loggers), assets, ffmpegPath, loggers, cancellationToken);
 
     /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
     /// <param name="origin">connected already; the server owns it from here on.</param>
@@ -74,10 +77,11 @@ internal sealed class StreamingServer : IAsyncDisposable
         ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         StartAsync(options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate }, $"relay of {origin.Address}",
             origin.FrameRate, (broadcaster, time) => new RelayPipeline(origin, broadcaster, ffmpegPath, options.MjpegQuality, options.EncoderLinger, time, loggers),
-            assets, loggers, cancellationToken);
+            assets, ffmpegPath, loggers, cancellationToken);
 
     private static async Task<StreamingServer> StartAsync(ServerOptions options, string sourceName, double picturesPerSecond,
-        Func<Broadcaster, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Func<Broadcaster, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
@@ -97,7 +101,9 @@ internal sealed class StreamingServer : IAsyncDisposable
             throw;
         }
 
-        return new StreamingServer(sourceName, audience, broadcaster, pipeline, web, activity, loggers.CreateLogger<StreamingServer>());
+        var publishers = options.Publish.Select(target =>
+            new Publisher(target, broadcaster, PublishedCodec.Mpeg1, ffmpegPath, picturesPerSecond, time, loggers.CreateLogger<Publisher>())).ToList();
+        return new StreamingServer(sourceName, audience, broadcaster, pipeline, web, activity, publishers, loggers.CreateLogger<StreamingServer>());
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -106,6 +112,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         logger.LogInformation("stopping camera and encoder");
         await stopping.CancelAsync();
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await publishing;
 
         await summaries;
         logger.LogInformation("closing {Count} viewer connections", audience.Count);

@@ -63,6 +63,7 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
         var serverCpu = ProcessUsage.CpuTime(server.Pid);
         var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
         var relayCpu = ProcessUsage.CpuTime(watched.Pid);
+        await using var hops = relays > 0 ? await HopTimer.StartAsync(chain.Servers) : null;
         var clock = Stopwatch.StartNew();
         fleet?.BeginWindow();
         progress.WriteLine($"[{label}] measuring for {options.Seconds} s");
@@ -71,6 +72,7 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
 
         var pictures = await PictureProbe.TakeAsync(page);
         fleet?.EndWindow();
+        var hopDelays = hops is null ? [] : await hops.StopAsync();
         var unreadable = await PictureProbe.UnreadableCountAsync(page) - unreadableBefore;
         var readingMs = await PictureProbe.ReadingMsAsync(page) - readingMsBefore;
         var seconds = clock.Elapsed.TotalSeconds;
@@ -95,6 +97,7 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
             Server = serverUse,
             Encoder = encoderUse,
             Relays = relays,
+            HopDelaysMs = hopDelays,
             LastRelay = relayUse,
             Fleet = fleet?.Report(FrameRate(serverArguments)),
         };

@@ -21,6 +21,10 @@ internal static class ResultTable
             ("glass-to-glass max (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 1.0))),
             ("  added per relay hop, p50 (ms)", r => PerHop(r, 0.50)),
             ("  added per relay hop, p95 (ms)", r => PerHop(r, 0.95)),
+            ("hop delay p50 (ms, WebSocket viewers; hop 1 / 2 ...)", r => Hops(r, 0.50)),
+            ("hop delay p95 (ms)", r => Hops(r, 0.95)),
+            ("hop delay max (ms)", r => Hops(r, 1.0)),
+            ("  pictures timed per hop", r => r.HopDelaysMs.Count == 0 ? "-" : string.Join(" / ", r.HopDelaysMs.Select(h => h.Count))),
             ("pictures drawn per second", r => Number(r.PicturesDrawn / r.MeasuredSeconds, "F1")),
             ("distinct frames drawn / produced", r => $"{r.DistinctFramesDrawn} / {r.FramesProduced}"),
             ("unreadable stamps", r => r.UnreadableStamps.ToString(CultureInfo.InvariantCulture)),
@@ -50,6 +54,9 @@ internal static class ResultTable
             output.WriteLine(name.PadRight(nameWidth) + string.Concat(runs.Select(r => value(r).PadLeft(columnWidth))));
         }
     }
+
+    private static string Hops(RunResult r, double percentile) =>
+        r.HopDelaysMs.Count == 0 ? "-" : string.Join(" / ", r.HopDelaysMs.Select(h => Number(Statistics.Percentile(h.ToList(), percentile), "F1")));
 
     private static string Number(double value, string format = "F0") =>
         double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);

@@ -26,6 +26,9 @@ internal sealed record RunResult
     public required int Relays { get; init; }
     public required ResourceUse LastRelay { get; init; }
 
+    /// <summary>Per relay hop, how much later each picture reached a WebSocket viewer of that relay than one of the server before it.</summary>
+    public required IReadOnlyList<IReadOnlyList<double>> HopDelaysMs { get; init; }
+
     /// <summary>The other WebSocket viewers watching meanwhile (--viewers), or null when there were none.</summary>
     public Load.FleetReport? Fleet { get; init; }
 }

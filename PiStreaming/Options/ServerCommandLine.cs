@@ -77,6 +77,15 @@ internal static partial class ServerCommandLine
         Validators = { CheckOrigins },
     };
 
+    private static readonly Option<string[]> Publish = new("--publish")
+    {
+        Description = "Also push the stream to a media server, copied, never re-encoded: srt://HOST:PORT or udp://HOST:PORT (MPEG-TS), "
+            + "rtsp://HOST[:PORT]/PATH (RTSP over TCP), rtmp://HOST/APP/KEY (FLV: H.264 only); repeatable. "
+            + "Retried with backoff while the server is down; never slows the viewers",
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { CheckPublishTargets },
+    };
+
     private static readonly Option<int> MjpegQuality = Number("--mjpeg-quality", "JPEG quality of the MJPEG stream and snapshots, 1 (smallest) to 100 (best)",
         Defaults.MjpegQuality, v => v is >= 1 and <= 100, "a number from 1 to 100");
 
@@ -93,7 +102,7 @@ internal static partial class ServerCommandLine
             + "(32-bit: linux-arm) and x64 Linux (linux-x64); not on the ARMv6 Pi Zero, Zero W and Pi 1, where .NET does not run.");
         foreach (var option in new Option[]
                  {
-                     Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
+                     Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers, Publish,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
                  })
         {
@@ -132,6 +141,9 @@ internal static partial class ServerCommandLine
         AllowedOrigins = result.GetValue(AllowOrigin) is { Length: > 0 } origins
             ? [.. origins.Select(o => o == Web.OriginPolicy.AnyOrigin ? o : Web.OriginPolicy.TryNormalize(o)!)]
             : Defaults.AllowedOrigins,
+        Publish = result.GetValue(Publish) is { Length: > 0 } targets
+            ? [.. targets.Select(t => Publishing.PublishTarget.TryParse(t, out var target, out _) ? target : null!)]
+            : Defaults.Publish,
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
@@ -189,6 +201,26 @@ internal static partial class ServerCommandLine
         else if (spec.Kind == SourceKind.File && !File.Exists(spec.Target))
         {
             result.AddError($"--source {text}: no such file");
+        }
+    }
+
+    private static void CheckPublishTargets(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (!Publishing.PublishTarget.TryParse(token.Value, out var target, out var error))
+            {
+                result.AddError($"--publish must be {error} (got '{token.Value}')");
+                return;
+            }
+
+            if (!target.CarriesMpeg1)
+            {
+                // The H.264 encoder (issue 12) will lift this: RTMP then carries its output.
+                result.AddError($"--publish {target.Redacted}: RTMP (FLV) carries H.264 only, and this server sends MPEG-1; "
+                    + "publish to srt://, rtsp:// or udp:// (MPEG-TS and RTP carry MPEG-1)");
+                return;
+            }
         }
     }
 

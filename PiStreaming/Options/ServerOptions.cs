@@ -46,6 +46,9 @@ internal sealed record ServerOptions
     /// <summary>Origins besides the page's own host whose pages may open the video WebSocket; "*" allows any.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
+    /// <summary>Media servers the stream is pushed to (--publish), copied into their container, never re-encoded.</summary>
+    public IReadOnlyList<Publishing.PublishTarget> Publish { get; init; } = [];
+
     public string Color { get; init; } = "#444";
     public string BackgroundColor { get; init; } = "#333";
 
