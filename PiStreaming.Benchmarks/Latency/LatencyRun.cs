@@ -18,7 +18,8 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
     {
         var label = run.Length == 0 ? "defaults" : run;
         var (relays, serverArguments) = RelayChain.Split(options.ServerArgumentsFor(run));
-        progress.WriteLine($"[{label}] starting server: {string.Join(' ', serverArguments)}{(relays > 0 ? $", then {relays} relay(s) in a chain" : "")}");
+        progress.WriteLine($"[{label}] starting server: {(serverArguments.Count == 0 ? "defaults" : string.Join(' ', serverArguments))}"
+            + (relays > 0 ? $", then {relays} relay(s) in a chain" : ""));
         await using var chain = await RelayChain.StartAsync(serverArguments, relays, TimeSpan.FromSeconds(30));
         // The origin encodes; the browser (and any other viewers) watch the last relay of the chain.
         var server = chain.Origin;
