@@ -74,7 +74,17 @@ internal sealed class OriginStream : IAsyncDisposable
     public static async Task<OriginStream?> ReachAsync(Uri address, TimeProvider time, ILogger logger, Task stop)
     {
         using var stopping = new CancellationTokenSource();
-        _ = stop.ContinueWith(_ => stopping.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = stop.ContinueWith(_ =>
+        {
+            try
+            {
+                stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Reached the origin long before the stop.
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var backoff = new RetryBackoff(time);
         while (true)
         {
