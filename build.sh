@@ -152,8 +152,8 @@ case "$command" in
     build
     ;;
   test)
-    # The browser tests drive Debian's chromium through Playwright (never a downloaded browser); the
-    # scale-out tests start Debian's nginx (with its RTMP module) themselves on loopback.
+    # The browser tests drive Debian's chromium through Playwright (never a downloaded browser). nginx:
+    # the reverse-proxy, relay and RTMP tests run their own on loopback.
     ensure_packages ffmpeg:ffmpeg chromium:chromium "${NGINX[@]}" "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build

@@ -13,6 +13,8 @@ internal static class ConsoleLogging
             .AddFilter("Microsoft", LogLevel.Warning)
             // Start-up failures (a port in use) are reported by the program in one line.
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+            // Its warning that the cookie keys are stored unencrypted: they are, in a directory only the server's user can read.
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
             .AddConsole(o =>
             {
                 o.FormatterName = BriefFormatter.Name;

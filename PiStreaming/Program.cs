@@ -15,9 +15,9 @@ if (parsed.Errors.Count > 0)
     return Fail($"{parsed.Errors[0].Message} (see --help)");
 }
 
-if (parsed.Action is not null)
+if (!ServerCommandLine.Serves(parsed))
 {
-    return await parsed.InvokeAsync(); // --help or --version
+    return await parsed.InvokeAsync(); // --help, --version, or a user or token command
 }
 
 if (ServerCommandLine.WantsDeviceList(parsed))
@@ -66,6 +66,18 @@ using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal(TimeProvider.System);
 using var deadline = new StopDeadline(loggers, TimeProvider.System);
+ServerSecurity security;
+try
+{
+    security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+}
+catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStreaming.Tls.TlsException)
+{
+    loggers.Dispose();
+    return Fail(e.Message);
+}
+
+await using var securityInForce = security;
 OriginStream? origin = null;
 if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
 {
@@ -88,8 +100,8 @@ StreamingServer server;
 try
 {
     server = origin is not null
-        ? await StreamingServer.StartRelayAsync(options, origin, assets, ffmpeg, loggers, CancellationToken.None)
-        : await StreamingServer.StartAsync(options, source!, assets, ffmpeg, loggers, CancellationToken.None);
+        ? await StreamingServer.StartRelayAsync(options, origin, assets, ffmpeg, loggers, CancellationToken.None, security)
+        : await StreamingServer.StartAsync(options, source!, assets, ffmpeg, loggers, CancellationToken.None, security);
 }
 catch (IOException e)
 {
@@ -104,7 +116,7 @@ await using (server)
         : options.Bind.ToString();
     if (origin is not null)
     {
-        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Address, origin.Format, origin.FrameRate);
+        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Format, origin.FrameRate);
     }
     else
     {
@@ -112,7 +124,8 @@ await using (server)
             options.FrameRate, options.BitrateKbps);
     }
 
-    log.LogInformation("open http://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", host, server.HttpPort, server.WebSocketPort);
+    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", security.Tls is null ? "http" : "https", host,
+        server.HttpPort, server.WebSocketPort);
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
     // A requested stop, or the source's end (a piped stream is complete), is a success.

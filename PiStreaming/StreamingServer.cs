@@ -63,25 +63,29 @@ internal sealed class StreamingServer : IAsyncDisposable
 
     /// <summary>Starts the web server, then the camera and the encoders.</summary>
     /// <param name="source">owned by the caller, who disposes it after the server.</param>
+    /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static Task<StreamingServer> StartAsync(
-        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerSecurity? security = null) =>
         StartAsync(options, source.Name, options.CodedFrameRate.Value, (broadcaster, time) => new StreamingPipeline(source,
             EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate), options.MjpegQuality,
-            options.EncoderLinger, broadcaster, time, loggers), assets, ffmpegPath, loggers, cancellationToken);
+            options.EncoderLinger, broadcaster, time, loggers), assets, ffmpegPath, loggers, security, cancellationToken);
 
     /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
     /// <param name="origin">connected already; the server owns it from here on.</param>
+    /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static Task<StreamingServer> StartRelayAsync(
-        ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        StartAsync(options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate }, $"relay of {origin.Address}",
+        ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerSecurity? security = null) =>
+        StartAsync(options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate }, $"relay of {origin.Name}",
             origin.FrameRate, (broadcaster, time) => new RelayPipeline(origin, broadcaster, ffmpegPath, options.MjpegQuality, options.EncoderLinger, time, loggers),
-            assets, ffmpegPath, loggers, cancellationToken);
+            assets, ffmpegPath, loggers, security, cancellationToken);
 
     private static async Task<StreamingServer> StartAsync(ServerOptions options, string sourceName, double picturesPerSecond,
         Func<Broadcaster, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+        ServerSecurity? security, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
@@ -89,7 +93,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         var broadcaster = new Broadcaster(new FrameFormat(options.Width, options.Height), options.Latency, options.SlowViewers, picturesPerSecond, activity, time);
         var pipeline = createPipeline(broadcaster, time);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter);
+            new PageLook(options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter, security?.Access, security?.Tls);
         WebServer web;
         try
         {

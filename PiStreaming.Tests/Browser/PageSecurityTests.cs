@@ -34,7 +34,7 @@ internal class PageSecurityTests : BrowserTestBase
         var picture = await PictureProbe.CaptureNextAsync(page, 8, Patience);
 
         var policy = await response!.HeaderValueAsync("content-security-policy");
-        Assert.That(policy, Does.Contain("default-src 'none'").And.Contain($"connect-src ws://127.0.0.1:{Server.Server.HttpPort}/video;"));
+        Assert.That(policy, Does.Contain("default-src 'none'").And.Contain($"connect-src 'self' ws://127.0.0.1:{Server.Server.HttpPort}/video wss://127.0.0.1:{Server.Server.HttpPort}/video;"));
         Assert.That(picture.Stamp, Is.Not.Null, "the video plays");
         Assert.That(problems, Is.Empty, "no script, style, picture or connection was blocked or failed");
         Assert.That(await response.HeaderValueAsync("x-content-type-options"), Is.EqualTo("nosniff"));

@@ -48,7 +48,8 @@ internal class ArmBuildTests
         using var http = new HttpClient { Timeout = Patience };
         using var page = await http.GetAsync($"http://127.0.0.1:{ports.Http}/index.html");
         Assert.That((int)page.StatusCode, Is.EqualTo(200));
-        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain($"ws://127.0.0.1:{ports.Http}/video"));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("location.host + '/video'"));
+        Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain($"ws://127.0.0.1:{ports.Http}/video"));
         using var decoder = await http.GetAsync($"http://127.0.0.1:{ports.Http}/jsmpg.js");
         Assert.That((int)decoder.StatusCode, Is.EqualTo(200), "the page's decoder comes from the published static/ folder");
 

@@ -49,7 +49,9 @@ public class HttpRouteTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/html; charset=utf-8"));
         var html = await response.Content.ReadAsStringAsync();
-        Assert.That(html, Does.Contain($"ws://camera.example:{server.Server.HttpPort}/video"));
+        Assert.That(html, Does.Contain("location.host + '/video'"), "the page opens /video on its own host, ws or wss as it came");
+        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(),
+            Does.Contain($"ws://camera.example:{server.Server.HttpPort}/video wss://camera.example:{server.Server.HttpPort}/video"), "which its policy allows");
         Assert.That(html, Does.Not.Contain("@ADDRESS@").And.Not.Contain("@WIDTH@").And.Not.Contain("@COLOR@"));
         Assert.That(html, Does.Contain("name=\"viewport\""));
     }

@@ -140,6 +140,27 @@ internal class RelayTests
         Assert.That(bad.StandardError, Does.StartWith("error: --source must be relay takes another PiStreaming's video address"));
     }
 
+    [TestCase("token")]
+    [TestCase("user and password")]
+    public async Task A_relay_of_a_private_camera_passes_its_credentials(string credentials)
+    {
+        using var camera = PrivateCamera.Create();
+        await using var origin = await TestServer.StartAsync(camera.Options(new ServerOptions { Width = 320, Height = 240 }));
+        var video = new Uri($"ws://127.0.0.1:{origin.Server.HttpPort}/video");
+        Assert.That(() => TestServer.StartRelayAsync(video), Throws.InstanceOf<Relay.OriginUnavailableException>().With.Message.Contains("401"),
+            "without credentials the origin refuses");
+        var withCredentials = credentials == "token"
+            ? new Uri(video, "?token=" + camera.Token)
+            : new UriBuilder(video) { UserName = PrivateCamera.User, Password = Uri.EscapeDataString(PrivateCamera.Password) }.Uri;
+
+        await using var relay = await TestServer.StartRelayAsync(withCredentials);
+        using var viewer = await WebSocketViewer.ConnectAsync(new Uri(relay.HttpUri, "video").ToWebSocket());
+
+        var messages = await viewer.ReceiveMessagesAsync(1 + 20, Patience);
+        Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(320, 240))));
+        Assert.That(Relay.OriginStream.Redact(withCredentials), Is.EqualTo(video.ToString()), "the log shows no secret");
+    }
+
     private static string WriteTemporary(byte[] bytes)
     {
         var file = Path.Combine(Path.GetTempPath(), $"pistreaming-{Guid.NewGuid():N}.jpg");

@@ -103,7 +103,7 @@ internal sealed partial class ServerProcess : IDisposable
         return new ServerProcess(Process.Start(startInfo)!);
     }
 
-    /// <summary>The ports from the server's "open http://...:P/ (video WebSocket on port Q)" line.</summary>
+    /// <summary>The ports from the server's "open http(s)://...:P/ (video WebSocket on port Q)" line.</summary>
     public Task<(int Http, int WebSocket)> WaitUntilListeningAsync(TimeSpan timeout) => ports.Task.WaitAsync(timeout);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -202,6 +202,6 @@ internal sealed partial class ServerProcess : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"open http://\S+:(\d+)/ \(video WebSocket on port (\d+)\)")]
+    [GeneratedRegex(@"open https?://\S+:(\d+)/ \(video WebSocket on port (\d+)\)")]
     private static partial Regex ListeningLine();
 }

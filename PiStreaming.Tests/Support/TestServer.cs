@@ -15,8 +15,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     private readonly IFrameSource? source;
 
-    private TestServer(StreamingServer server, IFrameSource? source, ILoggerFactory loggers, ServerOptions options)
+    private readonly ServerSecurity security;
+
+    private TestServer(StreamingServer server, IFrameSource? source, ILoggerFactory loggers, ServerOptions options, ServerSecurity security)
     {
+        this.security = security;
         Server = server;
         this.source = source;
         this.loggers = loggers;
@@ -25,8 +28,8 @@ internal sealed class TestServer : IAsyncDisposable
 
     public StreamingServer Server { get; }
     public ServerOptions Options { get; }
-    public Uri HttpUri => new($"http://127.0.0.1:{Server.HttpPort}/");
-    public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.WebSocketPort}/");
+    public Uri HttpUri => new($"{(security.Tls is null ? "http" : "https")}://127.0.0.1:{Server.HttpPort}/");
+    public Uri WebSocketUri => new($"{(security.Tls is null ? "ws" : "wss")}://127.0.0.1:{Server.WebSocketPort}/");
 
     /// <param name="ffmpegPath">the encoders' ffmpeg (default: the one on PATH), e.g. a wrapper that makes one of them misbehave.</param>
     public static async Task<TestServer> StartAsync(ServerOptions? options = null, IFrameSource? source = null, string? ffmpegPath = null)
@@ -35,8 +38,10 @@ internal sealed class TestServer : IAsyncDisposable
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
         source ??= FrameSourceFactory.Create(options, loggers, ExecutableLocator.Find("ffmpeg") ?? "ffmpeg");
         var ffmpeg = ffmpegPath ?? ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
-        var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
-        return new TestServer(server, source, loggers, options);
+        var security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+        var server = await StreamingServer.StartAsync(options, source, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None,
+            security);
+        return new TestServer(server, source, loggers, options, security);
     }
 
     /// <summary>A relay of <paramref name="origin"/> (a video WebSocket or /stream.mpg address), in this process.</summary>
@@ -47,8 +52,10 @@ internal sealed class TestServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var stream = await OriginStream.ConnectAsync(origin, timeout.Token);
         var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
-        var server = await StreamingServer.StartRelayAsync(options, stream, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers, CancellationToken.None);
-        return new TestServer(server, null, loggers, options);
+        var security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+        var server = await StreamingServer.StartRelayAsync(options, stream, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers,
+            CancellationToken.None, security);
+        return new TestServer(server, null, loggers, options, security);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,6 +67,7 @@ internal sealed class TestServer : IAsyncDisposable
             await source.DisposeAsync();
         }
 
+        await security.DisposeAsync();
         loggers.Dispose();
     }
 }

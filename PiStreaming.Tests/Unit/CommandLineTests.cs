@@ -35,6 +35,35 @@ public class CommandLineTests
     }
 
     [Test]
+    public void Privacy_options_are_read()
+    {
+        var options = Parse("--credentials", "users.json", "--tls-cert", "fullchain.pem", "--tls-key", "privkey.pem", "--data-dir", "/var/lib/cam");
+        Assert.That((options.CredentialsFile, options.TlsCertificateFile, options.TlsKeyFile, options.DataDirectory, options.TlsSelfSigned),
+            Is.EqualTo(("users.json", "fullchain.pem", "privkey.pem", "/var/lib/cam", false)));
+        Assert.That(Parse("--tls", "self-signed").TlsSelfSigned, Is.True);
+        Assert.That(Parse().CredentialsFile, Is.Null, "open by default");
+    }
+
+    [TestCase("--tls-cert", "c.pem", "--tls-cert and --tls-key go together")]
+    [TestCase("--tls-key", "k.pem", "--tls-cert and --tls-key go together")]
+    [TestCase("--tls", "yes", "--tls must be self-signed (got 'yes')")]
+    public void Privacy_options_are_checked(string option, string value, string expected) => Assert.That(Error(option, value), Is.EqualTo(expected));
+
+    [Test]
+    public void Self_signed_and_given_certificate_exclude_each_other() =>
+        Assert.That(Error("--tls", "self-signed", "--tls-cert", "c", "--tls-key", "k"), Is.EqualTo("--tls self-signed and --tls-cert exclude each other"));
+
+    [Test]
+    public void The_user_and_token_commands_are_not_served()
+    {
+        var root = ServerCommandLine.Create();
+        Assert.That(ServerCommandLine.Serves(root.Parse([])), Is.True);
+        Assert.That(ServerCommandLine.Serves(root.Parse(["user", "add", "alice", "--credentials", "f"])), Is.False);
+        Assert.That(ServerCommandLine.Serves(root.Parse(["--help"])), Is.False);
+        Assert.That(root.Parse(["token", "add", "ha"]).Errors.Single().Message, Does.Contain("--credentials"));
+    }
+
+    [Test]
     public void Every_option_is_read()
     {
         var options = Parse("--width", "1280", "--height", "720", "--framerate", "30", "--bitrate", "2000", "--http-port", "9000",

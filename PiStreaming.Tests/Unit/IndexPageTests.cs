@@ -34,6 +34,14 @@ public class IndexPageTests
         Assert.That(page.Render("h", IPAddress.Loopback, 1, Size).Html, Does.EndWith(" 800x600 #abc on #123456"));
 
     [Test]
+    public void A_private_cameras_page_has_a_log_out_button_an_open_ones_has_none()
+    {
+        var look = new PageLook("#abc", "#123456");
+        Assert.That(new IndexPage("[@LOGOUT@]", look, [], isPrivate: true).Render("h", IPAddress.Loopback, 1, Size).Html, Does.Contain("action=\"logout\""));
+        Assert.That(new IndexPage("[@LOGOUT@]", look, []).Render("h", IPAddress.Loopback, 1, Size).Html, Is.EqualTo("[]"));
+    }
+
+    [Test]
     public void The_still_is_the_snapshot_address_or_the_newest_jpeg_itself()
     {
         var withStill = new IndexPage("<img src=\"@STILL@\">", new PageLook("#abc", "#123456"), []);

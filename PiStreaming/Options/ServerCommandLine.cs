@@ -95,6 +95,37 @@ internal static partial class ServerCommandLine
     private static readonly Option<string> Color = ColorOption("--color", "Page foreground colour", Defaults.Color);
     private static readonly Option<string> BackgroundColor = ColorOption("--background-color", "Page background colour", Defaults.BackgroundColor);
 
+    private static readonly Option<string> Credentials = new("--credentials")
+    {
+        HelpName = "FILE",
+        Description = "Make the camera private: only the users and tokens in this file may watch (manage it with the user and token commands). "
+            + "Without it, anyone who can reach the ports may",
+    };
+
+    private static readonly Option<string> TlsCertificate = new("--tls-cert")
+    {
+        HelpName = "FILE",
+        Description = "Serve https and wss with this PEM certificate (with its chain, e.g. certbot's fullchain.pem); needs --tls-key; reloaded when it changes",
+    };
+
+    private static readonly Option<string> TlsKey = new("--tls-key") { HelpName = "FILE", Description = "The PEM private key of --tls-cert (e.g. certbot's privkey.pem)" };
+
+    private static readonly Option<string> Tls = new("--tls")
+    {
+        HelpName = "self-signed",
+        Description = "self-signed: serve https and wss with a certificate made once and kept in the data directory (its fingerprint is printed at start)",
+        Validators = { r => Check(r, (string v) => v == SelfSigned, SelfSigned) },
+    };
+
+    private static readonly Option<string> DataDirectory = new("--data-dir")
+    {
+        HelpName = "DIR",
+        Description = "Where the server keeps the self-signed certificate and the keys of login cookies "
+            + "(default: $XDG_DATA_HOME/pistreaming, else ~/.local/share/pistreaming)",
+    };
+
+    private const string SelfSigned = "self-signed";
+
     public static RootCommand Create()
     {
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).\n"
@@ -103,17 +134,36 @@ internal static partial class ServerCommandLine
         foreach (var option in new Option[]
                  {
                      Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers, Publish,
-                     HorizontalFlip, VerticalFlip, Color, BackgroundColor, ListDevices,
+                     HorizontalFlip, VerticalFlip, Color, BackgroundColor, Credentials, Tls, TlsCertificate, TlsKey, DataDirectory, ListDevices,
                  })
         {
             root.Options.Add(option);
         }
+
+        foreach (var command in Access.AccessCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        // Serving is the program's own work (see Serves); this only tells System.CommandLine that the root
+        // command needs no subcommand.
+        root.SetAction(_ => 0);
 
         root.Validators.Add(r =>
         {
             if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)
             {
                 r.AddError("--http-port and --ws-port must differ");
+            }
+
+            if ((r.GetResult(TlsCertificate) is null) != (r.GetResult(TlsKey) is null))
+            {
+                r.AddError("--tls-cert and --tls-key go together");
+            }
+
+            if (r.GetResult(Tls) is not null && r.GetResult(TlsCertificate) is not null)
+            {
+                r.AddError("--tls self-signed and --tls-cert exclude each other");
             }
 
             if (r.GetValue(Stride) is { } stride && WidthWhileValidating(r) is { } width && stride < width)
@@ -148,6 +198,11 @@ internal static partial class ServerCommandLine
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
         BackgroundColor = result.GetValue(BackgroundColor) ?? Defaults.BackgroundColor,
+        CredentialsFile = result.GetValue(Credentials),
+        TlsCertificateFile = result.GetValue(TlsCertificate),
+        TlsKeyFile = result.GetValue(TlsKey),
+        TlsSelfSigned = result.GetValue(Tls) == SelfSigned,
+        DataDirectory = result.GetValue(DataDirectory),
     };
 
     /// <summary>
@@ -163,6 +218,9 @@ internal static partial class ServerCommandLine
 
         return !Given(result, FrameRate) && native.StreamFrameRate is { } rate ? options with { FrameRate = rate } : options;
     }
+
+    /// <summary>The command line asks to serve (not --help, --version, nor a user or token command).</summary>
+    public static bool Serves(ParseResult result) => result.Action == result.RootCommandResult.Command.Action;
 
     /// <summary>--list-devices was given: list video devices instead of serving.</summary>
     public static bool WantsDeviceList(ParseResult result) => result.GetValue(ListDevices);

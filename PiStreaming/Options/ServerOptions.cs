@@ -48,6 +48,19 @@ internal sealed record ServerOptions
 
     /// <summary>Media servers the stream is pushed to (--publish), copied into their container, never re-encoded.</summary>
     public IReadOnlyList<Publishing.PublishTarget> Publish { get; init; } = [];
+    /// <summary>The credentials file (users and tokens); null: anyone who can reach the ports may watch.</summary>
+    public string? CredentialsFile { get; init; }
+
+    /// <summary>PEM certificate (with its chain) and key files for https and wss; null: plain http and ws unless <see cref="TlsSelfSigned"/>.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>https and wss with a certificate made once and kept in the data directory.</summary>
+    public bool TlsSelfSigned { get; init; }
+
+    /// <summary>Where the self-signed certificate and the login cookies' keys are kept; null: <see cref="Tls.DataDirectory.Default"/>.</summary>
+    public string? DataDirectory { get; init; }
 
     public string Color { get; init; } = "#444";
     public string BackgroundColor { get; init; } = "#333";

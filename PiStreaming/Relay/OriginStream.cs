@@ -35,6 +35,12 @@ internal sealed class OriginStream : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The address for the log: without user, password or query (a token may be in either).</summary>
+    public string Name => Redact(Address);
+
+    /// <summary>An address without user, password or query.</summary>
+    public static string Redact(Uri address) => $"{address.Scheme}://{address.Authority.Split('@')[^1]}{address.AbsolutePath}";
+
     /// <summary>The pictures' size: the jsmp header's (WebSocket), or the first sequence header's (/stream.mpg).</summary>
     public FrameFormat Format { get; private set; }
 
@@ -57,7 +63,7 @@ internal sealed class OriginStream : IAsyncDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsOriginFailure(e))
         {
             stream?.connection.Dispose();
-            throw new OriginUnavailableException(e is OriginUnavailableException ? e.Message : $"{address}: {Describe(e)}");
+            throw new OriginUnavailableException(e is OriginUnavailableException ? e.Message : $"{Redact(address)}: {Describe(e)}");
         }
         catch
         {
@@ -161,11 +167,11 @@ internal sealed class OriginStream : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new OriginUnavailableException($"{Address} sent nothing for {SilenceTimeout.TotalSeconds:0} s");
+            throw new OriginUnavailableException($"{Name} sent nothing for {SilenceTimeout.TotalSeconds:0} s");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsOriginFailure(e))
         {
-            throw new OriginUnavailableException($"{Address}: {Describe(e)}");
+            throw new OriginUnavailableException($"{Name}: {Describe(e)}");
         }
 
         if (count == 0)
@@ -179,7 +185,7 @@ internal sealed class OriginStream : IAsyncDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new OriginUnavailableException($"{Address}: {e.Message}");
+            throw new OriginUnavailableException($"{Name}: {e.Message}");
         }
 
         return true;
@@ -193,6 +199,10 @@ internal sealed class OriginStream : IAsyncDisposable
             // Pings that go unanswered end the connection: an origin that vanished from the network is noticed too.
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
             socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(5);
+            if (BasicAuthorization(address) is { } authorization)
+            {
+                socket.Options.SetRequestHeader("Authorization", authorization);
+            }
             using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 connecting.CancelAfter(SilenceTimeout);
@@ -235,7 +245,7 @@ internal sealed class OriginStream : IAsyncDisposable
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 var reason = string.IsNullOrEmpty(socket.CloseStatusDescription) ? $"close code {(int?)socket.CloseStatus}" : socket.CloseStatusDescription;
-                throw new OriginUnavailableException($"{address} closed the connection: {reason}");
+                throw new OriginUnavailableException($"{Redact(address)} closed the connection: {reason}");
             }
 
             length += result.Count;
@@ -247,7 +257,7 @@ internal sealed class OriginStream : IAsyncDisposable
 
         if (length != 8 || !header.AsSpan(0, 4).SequenceEqual("jsmp"u8))
         {
-            throw new OriginUnavailableException($"{address} is not a PiStreaming video WebSocket (its first message is not the jsmp header)");
+            throw new OriginUnavailableException($"{Redact(address)} is not a PiStreaming video WebSocket (its first message is not the jsmp header)");
         }
 
         return new FrameFormat(BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4)), BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6)));
@@ -260,18 +270,24 @@ internal sealed class OriginStream : IAsyncDisposable
         {
             using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connecting.CancelAfter(SilenceTimeout);
-            var response = await client.GetAsync(address, HttpCompletionOption.ResponseHeadersRead, connecting.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, address);
+            if (BasicAuthorization(address) is { } authorization)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connecting.Token);
             if (!response.IsSuccessStatusCode)
             {
                 response.Dispose();
-                throw new OriginUnavailableException($"{address} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                throw new OriginUnavailableException($"{Redact(address)} answered {(int)response.StatusCode} {response.ReasonPhrase}");
             }
 
             if (response.Content.Headers.ContentType is not { MediaType: "video/mpeg" })
             {
                 var type = response.Content.Headers.ContentType?.MediaType ?? "none";
                 response.Dispose();
-                throw new OriginUnavailableException($"{address} is not an MPEG-1 stream (Content-Type {type}); use http://HOST:8082/stream.mpg or ws://HOST:8082/video");
+                throw new OriginUnavailableException($"{Redact(address)} is not an MPEG-1 stream (Content-Type {type}); use http://HOST:8082/stream.mpg or ws://HOST:8082/video");
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -283,6 +299,12 @@ internal sealed class OriginStream : IAsyncDisposable
             throw;
         }
     }
+
+    // A private origin's user and password, given in the address (ws://user:password@camera.local:8082/video).
+    private static string? BasicAuthorization(Uri address) =>
+        address.UserInfo.Length == 0
+            ? null
+            : "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(address.UserInfo)));
 
     private static bool IsOriginFailure(Exception e) =>
         e is WebSocketException or HttpRequestException or IOException or InvalidDataException or OperationCanceledException or OriginUnavailableException;

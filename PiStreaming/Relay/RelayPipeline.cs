@@ -64,7 +64,7 @@ internal sealed class RelayPipeline : IVideoPipeline
                 }
 
                 origin = next;
-                logger.LogInformation("reconnected to the origin {Origin}", origin.Address);
+                logger.LogInformation("reconnected to the origin {Origin}", origin.Name);
                 if (origin.Format != broadcaster.Format)
                 {
                     logger.LogWarning("the origin's pictures are {New} now, not {Old}: every viewer reconnects for the new size", origin.Format, broadcaster.Format);

@@ -6,14 +6,16 @@ namespace PiStreaming.Web;
 /// <summary>
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
 /// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
-/// stream from the same origin, and a connection to the video WebSocket; nothing else.
+/// stream from the same origin, and a connection to the video WebSocket (ws or wss, as the page came); nothing
+/// else, but for the log-out form's post to its own origin when the camera is private.
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
-    /// <param name="webSocketUrl">where the page connects, e.g. ws://camera.local:8082/video.</param>
+    /// <param name="webSocketAddress">where the page connects, without the scheme, e.g. camera.local:8082/video.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
-    public static string For(string html, string webSocketUrl, IReadOnlyList<string> allowedOrigins)
+    /// <param name="postsToSelf">the page has a form posting to its own origin (log out).</param>
+    public static string For(string html, string webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
@@ -22,10 +24,11 @@ internal static partial class ContentSecurityPolicy
             "default-src 'none'",
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
-            $"connect-src {webSocketUrl}",
+            // 'self' also covers ws: and wss: to the page's own host (CSP 3), e.g. behind a proxy that changes the Host.
+            $"connect-src 'self' ws://{webSocketAddress} wss://{webSocketAddress}",
             "img-src 'self' data:",
             "base-uri 'none'",
-            "form-action 'none'",
+            postsToSelf ? "form-action 'self'" : "form-action 'none'",
             $"frame-ancestors {frameAncestors}");
     }
 

@@ -5,14 +5,19 @@ using System.Net.Sockets;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// Fills in the page template. @ADDRESS@ becomes the video WebSocket on the page's own origin: the host
-/// and port the browser itself used (its Host header) and <see cref="VideoPath"/>, so the page works
-/// through host names, IP addresses, port forwarding and proxies, and sees one origin. @STILL@,
+/// Fills in the page template. The page opens the video WebSocket at <see cref="VideoPath"/> on its own
+/// origin, ws or wss as the page itself came (its location), so it works through host names, IP
+/// addresses, port forwarding, https and reverse proxies; @ADDRESS@ is that address as the server sees it
+/// (the host and port the browser used, its Host header), which the Content-Security-Policy names. @STILL@,
 /// the picture shown until the video starts, is the newest JPEG itself when there is a recent one (it
-/// then arrives with the page, with no request of its own), otherwise the snapshot's address.
+/// then arrives with the page, with no request of its own), otherwise the snapshot's address. @LOGOUT@ is a
+/// log-out button when the camera is private, otherwise nothing.
 /// </summary>
-internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins)
+/// <param name="isPrivate">viewers have logged in (the page offers to log out).</param>
+internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<string> allowedOrigins, bool isPrivate = false)
 {
+    private const string LogoutForm = "<form id=\"logout\" method=\"post\" action=\"logout\"><button type=\"submit\">log out</button></form>";
+
     /// <summary>Where the page port serves the video WebSocket.</summary>
     public const string VideoPath = "/video";
 
@@ -30,8 +35,9 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
             .Replace("@WIDTH@", format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@HEIGHT@", format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
-            .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal);
-        return new RenderedPage(html, ContentSecurityPolicy.For(html, $"ws://{address}", allowedOrigins));
+            .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal)
+            .Replace("@LOGOUT@", isPrivate ? LogoutForm : "", StringComparison.Ordinal);
+        return new RenderedPage(html, ContentSecurityPolicy.For(html, address, allowedOrigins, postsToSelf: isPrivate));
     }
 
     // Kestrel already rejects malformed Host headers; this also keeps anything but a plain

@@ -6,11 +6,16 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PiStreaming.Fanout;
 using PiStreaming.Pipeline;
+using PiStreaming.Access;
 using PiStreaming.Processes;
+using PiStreaming.Web.Access;
 
 namespace PiStreaming.Web;
 
-/// <summary>Kestrel on two ports: the page (HTTP) and the video (WebSocket).</summary>
+/// <summary>
+/// Kestrel on two ports: the page (HTTP, and the video WebSocket at /video) and the video (WebSocket, any path);
+/// both with TLS when a certificate is given, and both private when credentials are.
+/// </summary>
 internal sealed class WebServer : IAsyncDisposable
 {
     // Connections that send nothing, or not a whole request, are closed after about 10 s: Kestrel checks
@@ -21,9 +26,12 @@ internal sealed class WebServer : IAsyncDisposable
     private readonly Func<ListenOptions> httpListener;
     private readonly Func<ListenOptions> webSocketListener;
 
-    private WebServer(WebApplication app, Func<ListenOptions> httpListener, Func<ListenOptions> webSocketListener)
+    private readonly FailedLogins failedLogins;
+
+    private WebServer(WebApplication app, Func<ListenOptions> httpListener, Func<ListenOptions> webSocketListener, FailedLogins failedLogins)
     {
         this.app = app;
+        this.failedLogins = failedLogins;
         this.httpListener = httpListener;
         this.webSocketListener = webSocketListener;
     }
@@ -74,6 +82,12 @@ internal sealed class WebServer : IAsyncDisposable
             webSocket = Listen(kestrel, options.Bind, options.WebSocketPort);
             http.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
             webSocket.Use(LimitedConnectionListener.ReleaseOnEnd(connections));
+            if (options.Tls is { } certificates)
+            {
+                TlsListener.Use(http, certificates, TimeProvider.System);
+                TlsListener.Use(webSocket, certificates, TimeProvider.System);
+            }
+
             // Linux grows a socket's send buffer up to megabytes, which for a viewer that stops reading is a
             // minute of video hidden from the slow-viewer policy (and that much latency for a slow one). A
             // quarter of a second at the video's bitrate (at least 64 KiB) suffices for real network paths:
@@ -82,8 +96,14 @@ internal sealed class WebServer : IAsyncDisposable
             http.Use(SendBuffer(Math.Max(256 * 1024, SendBufferSize(options.BitrateKbps))));
         });
 
+        var failedLogins = new FailedLogins(logger, TimeProvider.System);
+        if (options.Access is { } access)
+        {
+            AccessSchemes.Add(builder.Services, access, failedLogins);
+        }
+
         var app = builder.Build();
-        var server = new WebServer(app, () => http!, () => webSocket!);
+        var server = new WebServer(app, () => http!, () => webSocket!, failedLogins);
         var video = new WebSocketEndpoint(audience, broadcaster,
             new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
         app.Use((context, next) =>
@@ -93,13 +113,44 @@ internal sealed class WebServer : IAsyncDisposable
             headers["Referrer-Policy"] = "no-referrer";
             return next(context);
         });
+        if (options.Tls is not null)
+        {
+            app.Use(TlsListener.RedirectPlainHttp);
+        }
+
         // Pings keep NAT and proxy mappings open, and a peer that answers none is dropped even when
         // no video flows (a viewer receiving video that stops reading is closed by its outbox first).
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(15) });
-        app.Use((context, next) =>
-            context.Connection.LocalPort == server.WebSocketPort ? video.HandleAsync(context) : next(context));
+        if (options.Access is not null)
+        {
+            app.Use(AccessSchemes.RefuseWhileBlocked);
+            app.UseAuthentication();
+        }
+
+        // The video port answers every path with the video, before routing: it is authorized here, by the
+        // same policy that covers the routes.
+        app.Use(async (context, next) =>
+        {
+            if (context.Connection.LocalPort != server.WebSocketPort)
+            {
+                await next(context);
+            }
+            else if (options.Access is null || await AccessSchemes.AuthorizeAsync(context))
+            {
+                await video.HandleAsync(context);
+            }
+        });
         app.UseRouting();
-        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins), () => broadcaster.Format, assets, jpeg, video,
+        if (options.Access is not null)
+        {
+            // Every route, including ones added later, needs a logged-in user (the fallback policy); only
+            // the login page is open.
+            app.UseAuthorization();
+            LoginEndpoints.Map(app);
+        }
+
+        HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, options.Access is not null), () => broadcaster.Format, assets,
+            jpeg, video,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
 
         await app.StartAsync(cancellationToken);
@@ -108,7 +159,11 @@ internal sealed class WebServer : IAsyncDisposable
 
     public Task StopAsync(CancellationToken cancellationToken) => app.StopAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await failedLogins.DisposeAsync();
+    }
 
     private static int SendBufferSize(int bitrateKbps) => Math.Max(64 * 1024, bitrateKbps * 1000 / 8 / 4);
 

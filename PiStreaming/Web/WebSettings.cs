@@ -8,6 +8,8 @@ namespace PiStreaming.Web;
 /// <param name="BitrateKbps">the video's bitrate, to size the sockets' send buffers.</param>
 /// <param name="AllowedOrigins">origins besides the page's own host whose pages may open the video ("*": any).</param>
 /// <param name="GiveUpAfter">how long a write to a streaming viewer may take before the viewer is dropped.</param>
+/// <param name="Access">who may watch; null: anyone who can reach the ports.</param>
+/// <param name="Tls">the certificate for https and wss on both ports; null: plain http and ws.</param>
 internal sealed record WebSettings(
     IPAddress? Bind,
     int HttpPort,
@@ -16,7 +18,9 @@ internal sealed record WebSettings(
     int BitrateKbps,
     IReadOnlyList<string> AllowedOrigins,
     PageLook Page,
-    TimeSpan GiveUpAfter);
+    TimeSpan GiveUpAfter,
+    Access.WebAccess? Access = null,
+    Tls.CertificateReloader? Tls = null);
 
 /// <summary>The page's colours (the picture's size comes from the stream).</summary>
 internal sealed record PageLook(string Color, string BackgroundColor);
