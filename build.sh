@@ -108,10 +108,10 @@ publish() {
   dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
     "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
   local file
-  for file in PiStreaming static/index.html static/jsmpg.js; do
+  for file in PiStreaming static/index.html static/status.html static/jsmpg.js install.sh uninstall.sh pistreaming.service pistreaming.sysusers pistreaming.conf; do
     [ -f "$out/$file" ] || { say "publish $rid: $out/$file is missing"; exit 1; }
   done
-  say "published $rid (self-contained, no .NET needed on the target) to:"
+  say "published $rid (self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"
   echo "$out"
 }
 
@@ -153,8 +153,9 @@ case "$command" in
     ;;
   test)
     # The browser tests drive Debian's chromium through Playwright (never a downloaded browser). nginx:
-    # the reverse-proxy, relay and RTMP tests run their own on loopback.
-    ensure_packages ffmpeg:ffmpeg chromium:chromium "${NGINX[@]}" "${ARM_EMULATION[@]}"
+    # the reverse-proxy, relay and RTMP tests run their own on loopback. systemd-analyze and systemd-sysusers
+    # check and install the service's unit and user (into a folder, not this system).
+    ensure_packages ffmpeg:ffmpeg chromium:chromium "${NGINX[@]}" systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build
     run_tests

@@ -4,9 +4,17 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace PiStreaming;
 
-/// <summary>One short line per event on stderr (stdout stays free for piping): time, level if not info, message.</summary>
+/// <summary>
+/// One short line per event on stderr (stdout stays free for piping): time, level if not info, message.
+/// Under systemd, whose journal stamps the time itself, each line starts with its syslog level instead
+/// (<c>&lt;6&gt;</c> for information, <c>&lt;4&gt;</c> warning, <c>&lt;3&gt;</c> error: the console logger's systemd formatter),
+/// so `journalctl -p warning` finds the warnings.
+/// </summary>
 internal static class ConsoleLogging
 {
+    /// <summary>stderr goes to systemd's journal (systemd sets JOURNAL_STREAM for a service's output).</summary>
+    public static bool ToJournal { get; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
+
     public static ILoggerFactory Create(LogLevel level = LogLevel.Information) =>
         LoggerFactory.Create(logging => logging
             .SetMinimumLevel(level)
@@ -15,12 +23,14 @@ internal static class ConsoleLogging
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
             // Its warning that the cookie keys are stored unencrypted: they are, in a directory only the server's user can read.
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+            // Registers the systemd formatter, and picks it: the choice below comes later, so it wins.
+            .AddSystemdConsole(o => o.IncludeScopes = false)
+            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>()
             .AddConsole(o =>
             {
-                o.FormatterName = BriefFormatter.Name;
+                o.FormatterName = ToJournal ? ConsoleFormatterNames.Systemd : BriefFormatter.Name;
                 o.LogToStandardErrorThreshold = LogLevel.Trace;
-            })
-            .AddConsoleFormatter<BriefFormatter, ConsoleFormatterOptions>());
+            }));
 
     private sealed class BriefFormatter() : ConsoleFormatter(Name)
     {

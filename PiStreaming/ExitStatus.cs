@@ -22,7 +22,8 @@ internal sealed record ExitStatus(int Code, string? Error = null)
     {
         if (Error is not null)
         {
-            Console.Error.WriteLine($"error: {Error}");
+            // Under systemd, the journal files it as an error (syslog level 3).
+            Console.Error.WriteLine($"{(ConsoleLogging.ToJournal ? "<3>" : "")}error: {Error}");
         }
 
         return Code;

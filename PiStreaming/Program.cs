@@ -62,6 +62,7 @@ catch (FileNotFoundException e)
 
 // As well-kept servers do: every descriptor the system grants is one more connection the server can hold.
 DescriptorLimit.RaiseSoftToHard();
+var service = new ServiceNotifications();
 using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal(TimeProvider.System);
@@ -114,6 +115,7 @@ await using (server)
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
         ? Dns.GetHostName()
         : options.Bind.ToString();
+    var streamName = origin is not null ? $"relay of {origin.Name}" : source!.Name;
     if (origin is not null)
     {
         log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Format, origin.FrameRate);
@@ -124,10 +126,12 @@ await using (server)
             options.FrameRate, options.BitrateKbps);
     }
 
-    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", security.Tls is null ? "http" : "https", host,
-        server.HttpPort, server.WebSocketPort);
+    var scheme = security.Tls is null ? "http" : "https";
+    log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", scheme, host, server.HttpPort, server.WebSocketPort);
+    service.Ready($"streaming {streamName} on {scheme}://{host}:{server.HttpPort}/");
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
+    service.Stopping();
     // A requested stop, or the source's end (a piped stream is complete), is a success.
     status = !shutdown.Requested.IsCompleted && server.Failure is { } failure ? ExitStatus.Failed(failure) : ExitStatus.Stopped;
     deadline.Start(status);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PiStreaming.Fanout;
 using PiStreaming.Encoding;
+using PiStreaming.Metrics;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
 using PiStreaming.Publishing;
@@ -27,13 +28,15 @@ internal sealed class StreamingServer : IAsyncDisposable
     private readonly Broadcaster broadcaster;
     private readonly IVideoPipeline pipeline;
     private readonly WebServer web;
+    private readonly ServerMetrics metrics;
     private readonly ILogger logger;
     private readonly Task summaries;
     private readonly Task publishing;
 
     private StreamingServer(string sourceName, Audience audience, Broadcaster broadcaster, IVideoPipeline pipeline, WebServer web,
-        ViewerActivityLog activity, IReadOnlyList<Publisher> publishers, ILogger logger)
+        ServerMetrics metrics, ViewerActivityLog activity, IReadOnlyList<Publisher> publishers, ILogger logger)
     {
+        this.metrics = metrics;
         this.sourceName = sourceName;
         this.audience = audience;
         this.broadcaster = broadcaster;
@@ -68,9 +71,9 @@ internal sealed class StreamingServer : IAsyncDisposable
     public static Task<StreamingServer> StartAsync(
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
         ServerSecurity? security = null) =>
-        StartAsync(options, source.Name, options.CodedFrameRate.Value, (broadcaster, time) => new StreamingPipeline(source,
+        StartAsync(options, source.Name, options.CodedFrameRate.Value, (broadcaster, metrics, time) => new StreamingPipeline(source,
             EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate), options.MjpegQuality,
-            options.EncoderLinger, broadcaster, time, loggers), assets, ffmpegPath, loggers, security, cancellationToken);
+            options.EncoderLinger, broadcaster, metrics, time, loggers), assets, ffmpegPath, loggers, security, cancellationToken);
 
     /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
     /// <param name="origin">connected already; the server owns it from here on.</param>
@@ -80,34 +83,40 @@ internal sealed class StreamingServer : IAsyncDisposable
         ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
         ServerSecurity? security = null) =>
         StartAsync(options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate }, $"relay of {origin.Name}",
-            origin.FrameRate, (broadcaster, time) => new RelayPipeline(origin, broadcaster, ffmpegPath, options.MjpegQuality, options.EncoderLinger, time, loggers),
+            origin.FrameRate, (broadcaster, metrics, time) => new RelayPipeline(origin, broadcaster, ffmpegPath, options.MjpegQuality, options.EncoderLinger, metrics, time,
+                loggers),
             assets, ffmpegPath, loggers, security, cancellationToken);
 
     private static async Task<StreamingServer> StartAsync(ServerOptions options, string sourceName, double picturesPerSecond,
-        Func<Broadcaster, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers,
+        Func<Broadcaster, ServerMetrics, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers,
         ServerSecurity? security, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
+        var metrics = new ServerMetrics(time);
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
-        var audience = new Audience(options.MaxViewers, activity, time);
-        var broadcaster = new Broadcaster(new FrameFormat(options.Width, options.Height), options.Latency, options.SlowViewers, picturesPerSecond, activity, time);
-        var pipeline = createPipeline(broadcaster, time);
+        var audience = new Audience(options.MaxViewers, activity, metrics, time);
+        var broadcaster = new Broadcaster(new FrameFormat(options.Width, options.Height), options.Latency, options.SlowViewers, picturesPerSecond, activity, metrics,
+            time);
+        var pipeline = createPipeline(broadcaster, metrics, time);
+        metrics.Observe(() => broadcaster.TotalSkippedPictures, () => pipeline.SourceRestarts);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter, security?.Access, security?.Tls);
+            new PageLook(options.Color, options.BackgroundColor), options.SlowViewers.GiveUpAfter,
+            new StreamDescription(sourceName, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
         WebServer web;
         try
         {
-            web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, loggers, cancellationToken);
+            web = await WebServer.StartAsync(webSettings, assets, audience, broadcaster, pipeline.Jpeg, metrics, loggers, cancellationToken);
         }
         catch
         {
             await pipeline.DisposeAsync();
+            metrics.Dispose();
             throw;
         }
 
         var publishers = options.Publish.Select(target =>
             new Publisher(target, broadcaster, PublishedCodec.Mpeg1, ffmpegPath, picturesPerSecond, time, loggers.CreateLogger<Publisher>())).ToList();
-        return new StreamingServer(sourceName, audience, broadcaster, pipeline, web, activity, publishers, loggers.CreateLogger<StreamingServer>());
+        return new StreamingServer(sourceName, audience, broadcaster, pipeline, web, metrics, activity, publishers, loggers.CreateLogger<StreamingServer>());
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -138,6 +147,7 @@ internal sealed class StreamingServer : IAsyncDisposable
     {
         await web.DisposeAsync();
         await pipeline.DisposeAsync();
+        metrics.Dispose();
         stopping.Dispose();
     }
 }

@@ -41,6 +41,9 @@ public class FailureRecoveryTests
         Assert.That(after[^1].At, Is.GreaterThan(TimeSpan.FromSeconds(4.5)), "the viewer stayed connected and kept receiving");
         Assert.That(server.ChildWhoseCommandLineContains("mpeg1video"), Is.Not.EqualTo(encoder), "a new encoder runs");
         Assert.That(server.StandardError, Does.Contain("encoder failed: ffmpeg exited with code 137; restarting in 1 s"));
+        var metrics = await ScrapeAsync(server);
+        Assert.That(metrics.Value("pistreaming_encoder_restarts_total", ("encoder", "mpeg1")), Is.EqualTo(1), "/metrics counts the restart");
+        Assert.That(metrics.Value("pistreaming_camera_restarts_total"), Is.Zero);
     }
 
     [Test]
@@ -70,6 +73,16 @@ public class FailureRecoveryTests
         Assert.That(server.StandardError, Does.Contain("video resumed"));
         Assert.That(server.ChildWhoseCommandLineContains("mpeg1video"), Is.EqualTo(encoder), "the encoder was not restarted");
         Assert.That(after[^1].At, Is.GreaterThan(TimeSpan.FromSeconds(4.5)), "the viewer stayed connected and kept receiving");
+        var metrics = await ScrapeAsync(server);
+        Assert.That(metrics.Value("pistreaming_camera_restarts_total"), Is.EqualTo(1), "/metrics counts the restart");
+        Assert.That(metrics.Value("pistreaming_encoder_restarts_total", ("encoder", "mpeg1")), Is.Zero);
+    }
+
+    private static async Task<PrometheusText> ScrapeAsync(ServerProcess server)
+    {
+        var ports = await server.WaitUntilListeningAsync(Patience);
+        using var http = new HttpClient { Timeout = Patience };
+        return PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{ports.Http}/metrics"));
     }
 
     [Test]

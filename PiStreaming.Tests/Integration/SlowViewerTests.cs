@@ -68,6 +68,12 @@ internal class SlowViewerTests
         Assert.That(leftovers.ConnectionEnded, Is.True, "the server ended the stalled connection");
         Assert.That(leftovers.CloseStatus, Is.Null.Or.EqualTo(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation),
             "closed with 1008 if the close frame got through its full window, else aborted");
+
+        using var http = new HttpClient { Timeout = Patience };
+        var metrics = PrometheusText.Parse(await http.GetStringAsync(new Uri(server.HttpUri, "metrics")));
+        Assert.That(metrics.Value("pistreaming_viewers_closed_too_slow_total"), Is.EqualTo(1), "/metrics counts the stalled viewer");
+        Assert.That(metrics.Value("pistreaming_pictures_skipped_total"), Is.GreaterThan(0));
+        Assert.That(metrics.Value("pistreaming_viewers", ("output", "video")), Is.EqualTo(1), "the healthy one");
     }
 
     [Test]

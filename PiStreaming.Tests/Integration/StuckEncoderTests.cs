@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
@@ -25,12 +26,13 @@ public class StuckEncoderTests
             var format = new FrameFormat(640, 480);
             var settings = new EncoderSettings(format, Mpeg1FrameRate.For(24), 800, FfmpegPath: fakeFfmpeg);
             var options = new ServerOptions();
+            using var metrics = new ServerMetrics(TimeProvider.System);
             var broadcaster = new Broadcaster(format, LatencyMode.Low, options.SlowViewers, 24, new ViewerActivityLog(NullLogger.Instance, TimeProvider.System),
-                TimeProvider.System);
+                metrics, TimeProvider.System);
             var log = new FakeLogCollector();
             using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(log)));
             await using var pipeline = new StreamingPipeline(new TestPatternSource(format, 24), settings, TimeSpan.FromSeconds(1 / 24.0), 80,
-                StreamingPipeline.DefaultLinger, broadcaster, TimeProvider.System, loggers);
+                StreamingPipeline.DefaultLinger, broadcaster, metrics, TimeProvider.System, loggers);
 
             using var stop = new CancellationTokenSource(FfmpegEncoder.StuckAfter + TimeSpan.FromSeconds(3));
             await pipeline.RunAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(15));

@@ -75,6 +75,9 @@ internal sealed partial class ServerProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // Whatever runs the tests (a systemd service, a terminal) is not what the server is told about.
+        startInfo.Environment.Remove("JOURNAL_STREAM");
+        startInfo.Environment.Remove("NOTIFY_SOCKET");
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             startInfo.Environment[name] = value;

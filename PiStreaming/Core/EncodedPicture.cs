@@ -17,8 +17,14 @@ internal sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Typ
     private const byte PictureStartCode = 0x00;
     private const byte SequenceHeaderCode = 0xB3;
 
+    /// <summary>
+    /// When the server had read the camera frame this picture was encoded from (a <see cref="TimeProvider"/>
+    /// timestamp); 0 when unknown. The picture's age when sent is the server's share of the latency.
+    /// </summary>
+    public long FrameReadAt { get; init; }
+
     /// <summary>Reads the picture type and header presence from the start codes in <paramref name="data"/>.</summary>
-    public static EncodedPicture Parse(ReadOnlyMemory<byte> data)
+    public static EncodedPicture Parse(ReadOnlyMemory<byte> data, long frameReadAt = 0)
     {
         var bytes = data.Span;
         var type = PictureType.Unknown;
@@ -42,7 +48,7 @@ internal sealed record EncodedPicture(ReadOnlyMemory<byte> Data, PictureType Typ
             }
         }
 
-        return new EncodedPicture(data, type, hasSequenceHeader);
+        return new EncodedPicture(data, type, hasSequenceHeader) { FrameReadAt = frameReadAt };
     }
 
     /// <summary>Can a decoder start here? Only at an I picture with its sequence header in front.</summary>

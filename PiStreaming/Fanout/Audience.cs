@@ -1,3 +1,5 @@
+using PiStreaming.Metrics;
+
 namespace PiStreaming.Fanout;
 
 /// <summary>Why a viewer was not let in.</summary>
@@ -12,9 +14,9 @@ internal enum ViewerRefusal
 
 /// <summary>
 /// Everyone watching, on every output: one --max-viewers limit for all of them, viewer numbers, the
-/// activity log, and closing them all when the server stops.
+/// activity log, the viewer counts per output, and closing them all when the server stops.
 /// </summary>
-internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeProvider time)
+internal sealed class Audience(int maxViewers, ViewerActivityLog activity, ServerMetrics metrics, TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly HashSet<Viewer> viewers = [];
@@ -59,12 +61,17 @@ internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeP
             return null;
         }
 
+        metrics.Output(output).Joined();
         activity.Joined(viewer, watching);
         return viewer;
     }
 
-    /// <summary>A viewer that could not keep up is being closed (for the log).</summary>
-    public void GaveUp(Viewer viewer) => activity.GaveUp(viewer);
+    /// <summary>A viewer that could not keep up is being closed (for the log and the metrics).</summary>
+    public void GaveUp(Viewer viewer)
+    {
+        metrics.ViewerClosedTooSlow();
+        activity.GaveUp(viewer);
+    }
 
     /// <summary>The viewer's connection has ended.</summary>
     public void Leave(Viewer viewer)
@@ -76,6 +83,7 @@ internal sealed class Audience(int maxViewers, ViewerActivityLog activity, TimeP
             watching = viewers.Count;
         }
 
+        metrics.Output(viewer.Output).Left();
         viewer.MarkFinished();
         activity.Left(viewer, watching);
     }

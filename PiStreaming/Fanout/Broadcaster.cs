@@ -1,4 +1,5 @@
 using PiStreaming.Encoding;
+using PiStreaming.Metrics;
 using PiStreaming.Options;
 
 namespace PiStreaming.Fanout;
@@ -14,6 +15,7 @@ internal sealed class Broadcaster
     private readonly int maxBacklogPictures;
     private readonly TimeSpan giveUpAfter;
     private readonly ViewerActivityLog activity;
+    private readonly ServerMetrics metrics;
     private readonly TimeProvider time;
 
     // The join cache and the viewer list change together under this lock, so a joining viewer gets
@@ -32,9 +34,11 @@ internal sealed class Broadcaster
 
     /// <param name="format">the pictures' size, which every viewer is told first.</param>
     /// <param name="picturesPerSecond">the stream's rate, to turn <paramref name="slowViewers"/>' backlog into pictures.</param>
-    public Broadcaster(FrameFormat format, LatencyMode latency, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity, TimeProvider time)
+    public Broadcaster(FrameFormat format, LatencyMode latency, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,
+        ServerMetrics metrics, TimeProvider time)
     {
         this.format = format;
+        this.metrics = metrics;
         this.latency = latency;
         maxBacklogPictures = slowViewers.MaxBacklogPictures(picturesPerSecond);
         giveUpAfter = slowViewers.GiveUpAfter;
@@ -149,6 +153,7 @@ internal sealed class Broadcaster
                     activity.StartedSkipping(viewer);
                     break;
                 case OfferOutcome.GaveUp:
+                    metrics.ViewerClosedTooSlow();
                     activity.GaveUp(viewer);
                     viewer.RequestClose(ViewerCloseReason.TooSlow);
                     outbox.Close();

@@ -13,7 +13,8 @@ internal sealed class LatestPicture(TimeProvider time)
 
     /// <param name="Number">counts up from 1 with every picture published.</param>
     /// <param name="At">when it was published, as a <see cref="TimeProvider"/> timestamp.</param>
-    public sealed record Picture(ReadOnlyMemory<byte> Data, long Number, long At);
+    /// <param name="FrameReadAt">when its camera frame arrived, as a <see cref="TimeProvider"/> timestamp; 0 when unknown.</param>
+    public sealed record Picture(ReadOnlyMemory<byte> Data, long Number, long At, long FrameReadAt = 0);
 
     /// <summary>The newest picture, null before the first.</summary>
     public Picture? Current
@@ -27,13 +28,13 @@ internal sealed class LatestPicture(TimeProvider time)
         }
     }
 
-    public void Publish(ReadOnlyMemory<byte> data)
+    public void Publish(ReadOnlyMemory<byte> data, long frameReadAt = 0)
     {
         TaskCompletionSource<Picture> waiting;
         Picture picture;
         lock (gate)
         {
-            picture = new Picture(data, (current?.Number ?? 0) + 1, time.GetTimestamp());
+            picture = new Picture(data, (current?.Number ?? 0) + 1, time.GetTimestamp(), frameReadAt);
             current = picture;
             waiting = next;
             next = new TaskCompletionSource<Picture>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -130,7 +130,9 @@ internal static partial class ServerCommandLine
     {
         var root = new RootCommand("PiStreaming: streams a camera live to web browsers (MPEG-1 over WebSocket, decoded by jsmpg.js).\n"
             + "Runs on Raspberry Pi 3, 4, 5 and Zero 2 W (64-bit Raspberry Pi OS: ./build.sh publish linux-arm64), Pi 2, 3, 4 and Zero 2 W "
-            + "(32-bit: linux-arm) and x64 Linux (linux-x64); not on the ARMv6 Pi Zero, Zero W and Pi 1, where .NET does not run.");
+            + "(32-bit: linux-arm) and x64 Linux (linux-x64); not on the ARMv6 Pi Zero, Zero W and Pi 1, where .NET does not run.\n"
+            + "Options can also come from a file: PiStreaming @FILE (options as on the command line, one or more per line; lines starting with # are ignored), "
+            + "as the pistreaming service reads /etc/pistreaming/pistreaming.conf.");
         foreach (var option in new Option[]
                  {
                      Width, Height, FrameRate, Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers, Publish,

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
+using PiStreaming.Metrics;
 using PiStreaming.Processes;
 
 namespace PiStreaming.Pipeline;
@@ -8,10 +10,14 @@ namespace PiStreaming.Pipeline;
 /// Keeps one output's encoder running: frames from its <see cref="FrameQueue"/> go into ffmpeg while a
 /// second loop hands each encoded packet to <c>publish</c>. When ffmpeg fails it is started again after a
 /// <see cref="RetryBackoff"/> delay, with one log line per failure; viewers stay connected meanwhile.
+/// ffmpeg makes exactly one packet per frame, in order (-fps_mode passthrough), so each packet is
+/// published with the time its frame arrived from the camera.
 /// </summary>
 /// <param name="name">for the log, e.g. "encoder" or "JPEG encoder".</param>
 /// <param name="start">starts the encoder process.</param>
-internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQueue input, Action<ReadOnlyMemory<byte>> publish, TimeProvider time, ILogger logger)
+/// <param name="publish">takes each packet and when its frame arrived (a <see cref="TimeProvider"/> timestamp).</param>
+internal sealed class EncoderLoop(
+    string name, Func<FfmpegEncoder> start, FrameQueue input, Action<ReadOnlyMemory<byte>, long> publish, EncoderCounters counters, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan EncoderExitTimeout = TimeSpan.FromMilliseconds(300);
 
@@ -24,6 +30,7 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
         {
             while (await RunEncoderAsync(backoff, cancellationToken) is { } failure)
             {
+                counters.Restarted();
                 if (!await backoff.WaitAfterFailureAsync(
                         delay => logger.LogError("{Name} failed: {Reason}; restarting in {Seconds} s", name, failure, delay.TotalSeconds), cancellationToken))
                 {
@@ -42,10 +49,12 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
     private async Task<string?> RunEncoderAsync(RetryBackoff backoff, CancellationToken cancellationToken)
     {
         await using var encoder = start();
-        var publishing = PublishAsync(encoder, backoff);
+        // When each frame in ffmpeg arrived from the camera, oldest first.
+        var framesInEncoder = new ConcurrentQueue<long>();
+        var publishing = PublishAsync(encoder, framesInEncoder, backoff);
         try
         {
-            if (await FeedAsync(encoder, cancellationToken))
+            if (await FeedAsync(encoder, framesInEncoder, cancellationToken))
             {
                 // Let ffmpeg encode what it holds: the last frames of a finished stream are part of it.
                 await encoder.CompleteAsync(EncoderExitTimeout);
@@ -66,7 +75,7 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
     }
 
     /// <returns>true when the input has ended, false when stopped.</returns>
-    private async Task<bool> FeedAsync(FfmpegEncoder encoder, CancellationToken cancellationToken)
+    private async Task<bool> FeedAsync(FfmpegEncoder encoder, ConcurrentQueue<long> framesInEncoder, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,6 +83,7 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
             {
                 using (frame)
                 {
+                    framesInEncoder.Enqueue(frame.ReadAt);
                     await encoder.WriteFrameAsync(frame.Memory, cancellationToken);
                 }
             }
@@ -86,7 +96,7 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
         }
     }
 
-    private async Task PublishAsync(FfmpegEncoder encoder, RetryBackoff backoff)
+    private async Task PublishAsync(FfmpegEncoder encoder, ConcurrentQueue<long> framesInEncoder, RetryBackoff backoff)
     {
         // Yield first so the caller starts feeding frames right away.
         await Task.Yield();
@@ -95,7 +105,8 @@ internal sealed class EncoderLoop(string name, Func<FfmpegEncoder> start, FrameQ
             await foreach (var packet in encoder.ReadPacketsAsync(CancellationToken.None))
             {
                 backoff.Working();
-                publish(packet);
+                counters.Encoded(packet.Length);
+                publish(packet, framesInEncoder.TryDequeue(out var readAt) ? readAt : 0);
             }
         }
         catch (InvalidDataException e)

@@ -38,11 +38,12 @@ internal sealed class FrameDistributor(IFrameSource source, FrameQueue main, Tim
         {
             await foreach (var frame in source.ReadFramesAsync(cancellationToken).WithCancellation(cancellationToken))
             {
-                Interlocked.Exchange(ref lastFrameAt, time.GetTimestamp());
-                await main.AddAsync(frame, cancellationToken);
+                var readAt = time.GetTimestamp();
+                Interlocked.Exchange(ref lastFrameAt, readAt);
+                await main.AddAsync(frame, readAt, cancellationToken);
                 foreach (var queue in Volatile.Read(ref others))
                 {
-                    await queue.AddAsync(frame, cancellationToken); // never waits: these queues drop
+                    await queue.AddAsync(frame, readAt, cancellationToken); // never waits: these queues drop
                 }
             }
         }

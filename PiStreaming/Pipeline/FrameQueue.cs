@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using PiStreaming.Metrics;
 
 namespace PiStreaming.Pipeline;
 
@@ -16,7 +17,8 @@ internal sealed class FrameQueue
     private readonly Channel<Frame> channel;
     private long dropped;
 
-    public FrameQueue(int capacity, bool waits)
+    /// <param name="counters">the encoder's counters, where dropped frames are counted too.</param>
+    public FrameQueue(int capacity, bool waits, EncoderCounters? counters = null)
     {
         var options = new BoundedChannelOptions(capacity)
         {
@@ -27,6 +29,7 @@ internal sealed class FrameQueue
         channel = Channel.CreateBounded<Frame>(options, frame =>
         {
             Interlocked.Increment(ref dropped);
+            counters?.FrameDropped();
             frame.Dispose();
         });
     }
@@ -35,9 +38,10 @@ internal sealed class FrameQueue
     public long Dropped => Interlocked.Read(ref dropped);
 
     /// <summary>Copies <paramref name="frame"/> in; waits only for a queue that waits, and only while it is full.</summary>
-    public async ValueTask AddAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <param name="readAt">when the frame arrived from the source (a <see cref="TimeProvider"/> timestamp).</param>
+    public async ValueTask AddAsync(ReadOnlyMemory<byte> frame, long readAt, CancellationToken cancellationToken)
     {
-        var copy = Frame.CopyOf(frame);
+        var copy = Frame.CopyOf(frame, readAt);
         try
         {
             await channel.Writer.WriteAsync(copy, cancellationToken);
@@ -75,19 +79,23 @@ internal sealed class Frame : IDisposable
     private byte[]? buffer;
     private readonly int length;
 
-    private Frame(byte[] buffer, int length)
+    private Frame(byte[] buffer, int length, long readAt)
     {
         this.buffer = buffer;
         this.length = length;
+        ReadAt = readAt;
     }
+
+    /// <summary>When the frame arrived from the source (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long ReadAt { get; }
 
     public ReadOnlyMemory<byte> Memory => buffer is { } bytes ? bytes.AsMemory(0, length) : throw new ObjectDisposedException(nameof(Frame));
 
-    public static Frame CopyOf(ReadOnlyMemory<byte> frame)
+    public static Frame CopyOf(ReadOnlyMemory<byte> frame, long readAt)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(buffer);
-        return new Frame(buffer, frame.Length);
+        return new Frame(buffer, frame.Length, readAt);
     }
 
     public void Dispose()

@@ -12,6 +12,9 @@ internal interface IVideoPipeline : IAsyncDisposable
     /// <summary>Frames the MPEG-1 encoder could not take in time and that were dropped (0 for a relay).</summary>
     long DroppedFrames { get; }
 
+    /// <summary>How often the source was started again after a failure (a relay: reconnected to its origin).</summary>
+    long SourceRestarts { get; }
+
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 }

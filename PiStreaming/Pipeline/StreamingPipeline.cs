@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Processes;
 using PiStreaming.Sources;
 
@@ -17,41 +18,51 @@ internal sealed class StreamingPipeline : IVideoPipeline
     /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
 
+    /// <summary>The encoders' names in metrics and status.</summary>
+    public const string Mpeg1EncoderName = "mpeg1";
+    public const string JpegEncoderName = "jpeg";
+
     // Frames waiting for one encoder: enough to ride out ffmpeg's start (~0.2 s, longer on a busy
     // machine) and a slow picture; an encoder that keeps up finds the queue empty, so it adds no latency.
     private const int QueueCapacity = 6;
 
     private readonly FrameQueue mpeg1Frames;
+    private readonly IFrameSource source;
     private readonly FrameDistributor distributor;
     private readonly EncoderLoop mpeg1;
     private readonly OnDemandEncoder jpegEncoder;
 
     /// <param name="frameInterval">the time between two camera frames.</param>
     /// <param name="linger">how long the JPEG encoder runs on after its last viewer.</param>
+    /// <param name="metrics">where the encoders count pictures, restarts and dropped frames.</param>
     public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, Broadcaster broadcaster,
-        TimeProvider time, ILoggerFactory loggers)
+        ServerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
+        this.source = source;
         var logger = loggers.CreateLogger<StreamingPipeline>();
         var pictureLimit = new JsmpgPictureLimit(logger);
+        var mpeg1Counters = metrics.Encoder(Mpeg1EncoderName);
+        var jpegCounters = metrics.Encoder(JpegEncoderName);
         // A live camera never waits for the encoder; a piped stream is held back instead of losing frames.
-        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive);
+        mpeg1Frames = new FrameQueue(QueueCapacity, waits: !source.IsLive, mpeg1Counters);
         distributor = new FrameDistributor(source, mpeg1Frames, time);
-        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, packet =>
+        mpeg1 = new EncoderLoop("encoder", () => FfmpegEncoder.Start(settings, logger), mpeg1Frames, (packet, frameReadAt) =>
         {
-            var picture = EncodedPicture.Parse(packet);
+            var picture = EncodedPicture.Parse(packet, frameReadAt);
             pictureLimit.Check(picture);
             broadcaster.Publish(picture);
-        }, time, logger);
+        }, mpeg1Counters, time, logger);
 
         var jpegPictures = new LatestPicture(time);
         var jpegArguments = JpegArguments.For(settings, jpegQuality);
         jpegEncoder = new OnDemandEncoder("JPEG encoder", async cancellationToken =>
         {
-            var frames = new FrameQueue(QueueCapacity, waits: false);
+            var frames = new FrameQueue(QueueCapacity, waits: false, jpegCounters);
             distributor.Attach(frames);
             try
             {
-                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, logger), frames, jpegPictures.Publish, time, logger)
+                await new EncoderLoop("JPEG encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, jpegArguments, logger), frames, jpegPictures.Publish,
+                        jpegCounters, time, logger)
                     .RunAsync(cancellationToken);
             }
             finally
@@ -68,6 +79,8 @@ internal sealed class StreamingPipeline : IVideoPipeline
 
     /// <summary>Frames the MPEG-1 encoder could not take in time and that were dropped.</summary>
     public long DroppedFrames => mpeg1Frames.Dropped;
+
+    public long SourceRestarts => source.Restarts;
 
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started (e.g. it was uninstalled while the server ran).</exception>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Pipeline;
 using PiStreaming.Processes;
 
@@ -27,9 +28,12 @@ internal sealed class RelayPipeline : IVideoPipeline
     private readonly JsmpgPictureLimit pictureLimit;
     private readonly OnDemandEncoder jpegDecoder;
     private long lastPictureAt;
+    private long reconnects;
 
     /// <param name="first">the connection made at start, which told the stream's size and rate.</param>
-    public RelayPipeline(OriginStream first, Broadcaster broadcaster, string ffmpegPath, int jpegQuality, TimeSpan linger, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="metrics">where the JPEG decoder counts its pictures and restarts.</param>
+    public RelayPipeline(OriginStream first, Broadcaster broadcaster, string ffmpegPath, int jpegQuality, TimeSpan linger, ServerMetrics metrics, TimeProvider time,
+        ILoggerFactory loggers)
     {
         this.first = first;
         this.broadcaster = broadcaster;
@@ -38,7 +42,8 @@ internal sealed class RelayPipeline : IVideoPipeline
         pictureLimit = new JsmpgPictureLimit(logger);
         var jpegPictures = new LatestPicture(time);
         var arguments = JpegArguments.ForMpeg1Stream(jpegQuality);
-        jpegDecoder = new OnDemandEncoder("JPEG decoder", cancellationToken => DecodeJpegsAsync(ffmpegPath, arguments, jpegPictures, cancellationToken),
+        var jpegCounters = metrics.Encoder(StreamingPipeline.JpegEncoderName);
+        jpegDecoder = new OnDemandEncoder("JPEG decoder", cancellationToken => DecodeJpegsAsync(ffmpegPath, arguments, jpegPictures, jpegCounters, cancellationToken),
             linger, time, logger);
         Jpeg = new JpegOutput(jpegDecoder, jpegPictures, () => Interlocked.Read(ref lastPictureAt), TimeSpan.FromSeconds(1 / first.FrameRate), time);
     }
@@ -46,6 +51,9 @@ internal sealed class RelayPipeline : IVideoPipeline
     public JpegOutput Jpeg { get; }
 
     public long DroppedFrames => 0;
+
+    /// <summary>How often the relay has reconnected to its origin.</summary>
+    public long SourceRestarts => Interlocked.Read(ref reconnects);
 
     /// <summary>Relays until <paramref name="cancellationToken"/> fires; the origin's failures are retried, never thrown.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -64,6 +72,7 @@ internal sealed class RelayPipeline : IVideoPipeline
                 }
 
                 origin = next;
+                Interlocked.Increment(ref reconnects);
                 logger.LogInformation("reconnected to the origin {Origin}", origin.Name);
                 if (origin.Format != broadcaster.Format)
                 {
@@ -93,9 +102,11 @@ internal sealed class RelayPipeline : IVideoPipeline
             await foreach (var picture in origin.ReadPicturesAsync(cancellationToken))
             {
                 backoff.Working();
-                Interlocked.Exchange(ref lastPictureAt, time.GetTimestamp());
+                // A relay's pictures are as old as their arrival here: the age its viewers' pictures reach is the relay's own share.
+                var arrived = time.GetTimestamp();
+                Interlocked.Exchange(ref lastPictureAt, arrived);
                 pictureLimit.Check(picture);
-                broadcaster.Publish(picture);
+                broadcaster.Publish(picture with { FrameReadAt = arrived });
             }
 
             return "it ended the stream";
@@ -141,15 +152,16 @@ internal sealed class RelayPipeline : IVideoPipeline
     }
 
     // The decoder watches the stream like a viewer: it starts at the join cache and skips ahead when it falls behind.
-    private async Task DecodeJpegsAsync(string ffmpegPath, IReadOnlyList<string> arguments, LatestPicture pictures, CancellationToken cancellationToken)
+    private async Task DecodeJpegsAsync(string ffmpegPath, IReadOnlyList<string> arguments, LatestPicture pictures, EncoderCounters counters,
+        CancellationToken cancellationToken)
     {
-        var input = new FrameQueue(DecoderQueueCapacity, waits: true);
+        var input = new FrameQueue(DecoderQueueCapacity, waits: true, counters);
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var decoderViewer = new Viewer(0, "this relay", "JPEG decoder", time.GetTimestamp());
         var feeding = broadcaster.WatchAsync(decoderViewer, outbox => FeedAsync(outbox, input, stopFeeding.Token));
         try
         {
-            await new EncoderLoop("JPEG decoder", () => FfmpegEncoder.Start(ffmpegPath, arguments, logger), input, pictures.Publish, time, logger)
+            await new EncoderLoop("JPEG decoder", () => FfmpegEncoder.Start(ffmpegPath, arguments, logger), input, pictures.Publish, counters, time, logger)
                 .RunAsync(cancellationToken);
         }
         finally
@@ -170,7 +182,7 @@ internal sealed class RelayPipeline : IVideoPipeline
                 {
                     foreach (var message in next.Messages)
                     {
-                        await input.AddAsync(message, cancellationToken);
+                        await input.AddAsync(message, next.Picture.Picture.FrameReadAt, cancellationToken);
                     }
                 }
             }

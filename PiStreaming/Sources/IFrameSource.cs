@@ -23,6 +23,9 @@ internal interface IFrameSource : IAsyncDisposable
     /// </summary>
     bool IsLive => true;
 
+    /// <summary>Times the source failed or went silent and was started again, since the start.</summary>
+    long Restarts => 0;
+
     /// <summary>Frames until the source ends (end of input) or <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken);
 }

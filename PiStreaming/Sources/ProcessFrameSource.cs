@@ -19,8 +19,11 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
     private static readonly TimeSpan FirstFrameTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(5);
 
+    private long restarts;
+
     public string Name => command.Name;
     public bool FlipsFrames => command.FlipsFrames;
+    public long Restarts => Interlocked.Read(ref restarts);
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -72,6 +75,8 @@ internal sealed class ProcessFrameSource(CameraCommand command, TimeProvider tim
             {
                 yield break;
             }
+
+            Interlocked.Increment(ref restarts);
         }
     }
 

@@ -7,15 +7,16 @@ namespace PiStreaming.Web;
 /// The page's Content-Security-Policy: exactly what it needs and nothing more. Its own inline script
 /// and style (by their hashes, after the template is filled in), jsmpg.js, the snapshot and the MJPEG
 /// stream from the same origin, and a connection to the video WebSocket (ws or wss, as the page came); nothing
-/// else, but for the log-out form's post to its own origin when the camera is private.
+/// else, but for the log-out form's post to its own origin when the camera is private. The status page
+/// connects to its own origin only (for /status).
 /// </summary>
 internal static partial class ContentSecurityPolicy
 {
     /// <param name="html">the page as it is sent.</param>
-    /// <param name="webSocketAddress">where the page connects, without the scheme, e.g. camera.local:8082/video.</param>
+    /// <param name="webSocketAddress">where the page connects, without the scheme, e.g. camera.local:8082/video; null: its own origin only.</param>
     /// <param name="allowedOrigins">origins that may embed the page in a frame ("*": any).</param>
     /// <param name="postsToSelf">the page has a form posting to its own origin (log out).</param>
-    public static string For(string html, string webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false)
+    public static string For(string html, string? webSocketAddress, IReadOnlyList<string> allowedOrigins, bool postsToSelf = false)
     {
         var scripts = InlineBlocks(html, "script");
         var styles = InlineBlocks(html, "style");
@@ -25,7 +26,7 @@ internal static partial class ContentSecurityPolicy
             $"script-src 'self' {scripts}".TrimEnd(),
             $"style-src {styles}".TrimEnd(),
             // 'self' also covers ws: and wss: to the page's own host (CSP 3), e.g. behind a proxy that changes the Host.
-            $"connect-src 'self' ws://{webSocketAddress} wss://{webSocketAddress}",
+            webSocketAddress is null ? "connect-src 'self'" : $"connect-src 'self' ws://{webSocketAddress} wss://{webSocketAddress}",
             "img-src 'self' data:",
             "base-uri 'none'",
             postsToSelf ? "form-action 'self'" : "form-action 'none'",

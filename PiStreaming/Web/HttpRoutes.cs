@@ -3,8 +3,9 @@ using PiStreaming.Pipeline;
 namespace PiStreaming.Web;
 
 /// <summary>
-/// The web page port: / redirects to the page, the page, the decoder, the MJPEG stream, snapshots and the
-/// stream for media players. Routing answers 404 and 405 itself.
+/// The web page port: / redirects to the page, the page, the decoder, the MJPEG stream, snapshots, the
+/// stream for media players, and the server's status (/status, /status.html, /metrics). Routing answers
+/// 404 and 405 itself.
 /// </summary>
 internal static class HttpRoutes
 {
@@ -14,7 +15,7 @@ internal static class HttpRoutes
     private static readonly TimeSpan InlineStillAge = TimeSpan.FromSeconds(1);
 
     public static void Map(IEndpointRouteBuilder routes, IndexPage page, Func<FrameFormat> format, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint video,
-        MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer)
+        MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint mediaPlayer, StatusEndpoint status, IReadOnlyList<string> allowedOrigins)
     {
         // The video WebSocket on the page's own origin (the WebSocket port serves it on any path too).
         routes.MapGet(IndexPage.VideoPath, video.HandleAsync);
@@ -41,6 +42,18 @@ internal static class HttpRoutes
 
         routes.MapMethods("/jsmpg.js", GetAndHead, (HttpContext context) =>
             WriteAsync(context, assets.Decoder, "application/javascript"));
+
+        // Prometheus scrapes /metrics (OpenTelemetry's exporter writes the exposition format).
+        routes.MapPrometheusScrapingEndpoint("/metrics");
+        routes.MapMethods("/status", GetAndHead, status.HandleAsync);
+        var statusPage = System.Text.Encoding.UTF8.GetBytes(assets.StatusPage);
+        var statusPolicy = ContentSecurityPolicy.For(assets.StatusPage, webSocketAddress: null, allowedOrigins);
+        routes.MapMethods("/status.html", GetAndHead, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers.ContentSecurityPolicy = statusPolicy;
+            return WriteAsync(context, statusPage, "text/html; charset=utf-8");
+        });
     }
 
     // HEAD gets the same headers, Content-Length included; Kestrel drops the body itself.

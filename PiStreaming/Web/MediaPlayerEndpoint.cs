@@ -1,4 +1,5 @@
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 
 namespace PiStreaming.Web;
 
@@ -7,7 +8,7 @@ namespace PiStreaming.Web;
 /// starts at the newest I picture with its sequence header, like a WebSocket viewer, and one that falls
 /// behind skips ahead the same way; the bytes are those the WebSocket viewers get, without the jsmp header.
 /// </summary>
-internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadcaster)
+internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadcaster, OutputCounters counters)
 {
     public const string Output = "stream.mpg";
 
@@ -15,16 +16,21 @@ internal sealed class MediaPlayerEndpoint(Audience audience, Broadcaster broadca
         ViewerConnection.ServeAsync(context, audience, Output, WriteHeaders,
             (viewer, stopping) => broadcaster.WatchAsync(viewer, outbox => SendAsync(context.Response.Body, outbox, stopping)));
 
-    private static async Task SendAsync(Stream body, ViewerOutbox outbox, CancellationToken stopping)
+    private async Task SendAsync(Stream body, ViewerOutbox outbox, CancellationToken stopping)
     {
         while (await outbox.WaitAsync(stopping))
         {
             while (outbox.TryTake(out var next))
             {
+                var bytes = 0;
                 foreach (var message in next.Messages)
                 {
                     await body.WriteAsync(message, stopping);
+                    bytes += message.Length;
                 }
+
+                // Counted as written into the response; the flush below hands the pictures to the socket.
+                counters.Sent(bytes, next.Picture.Picture.FrameReadAt);
             }
 
             await body.FlushAsync(stopping);

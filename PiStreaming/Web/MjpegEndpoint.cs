@@ -1,5 +1,6 @@
 using System.Globalization;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Pipeline;
 
 namespace PiStreaming.Web;
@@ -11,7 +12,7 @@ namespace PiStreaming.Web;
 /// pictures, never a queue of old ones; one whose write does not go through within
 /// <c>giveUpAfter</c> is dropped. <c>?fps=N</c> sends at most N pictures a second.
 /// </summary>
-internal sealed class MjpegEndpoint(Audience audience, JpegOutput jpeg, TimeSpan giveUpAfter, TimeProvider time)
+internal sealed class MjpegEndpoint(Audience audience, JpegOutput jpeg, TimeSpan giveUpAfter, OutputCounters counters, TimeProvider time)
 {
     public const string Output = "stream.mjpg";
     public const string Boundary = "FRAME";
@@ -57,6 +58,7 @@ internal sealed class MjpegEndpoint(Audience audience, JpegOutput jpeg, TimeSpan
                 }
             }
 
+            counters.Sent(picture.Data.Length, picture.FrameReadAt);
             sent = picture.Number;
             var wait = minimumInterval - time.GetElapsedTime(started);
             if (wait > TimeSpan.Zero)

@@ -1,19 +1,23 @@
 namespace PiStreaming.Web;
 
-/// <summary>The page template and the jsmpg.js decoder, loaded once at start-up.</summary>
-internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
+/// <summary>The page template, the status page and the jsmpg.js decoder, loaded once at start-up.</summary>
+internal sealed record StaticAssets(string IndexTemplate, string StatusPage, byte[] Decoder)
 {
-    /// <summary>Where the build copies static/index.html and jsmpg.js (from the npm package jsmpeg).</summary>
+    /// <summary>Where the build copies static/index.html, static/status.html and jsmpg.js (from the npm package jsmpeg).</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "static");
 
     /// <exception cref="FileNotFoundException">a file is missing; the message says how to get it.</exception>
     public static StaticAssets Load(string directory)
     {
         var index = Path.Combine(directory, "index.html");
+        var status = Path.Combine(directory, "status.html");
         var decoder = Path.Combine(directory, "jsmpg.js");
-        if (!File.Exists(index))
+        foreach (var page in new[] { index, status })
         {
-            throw new FileNotFoundException($"page template not found at {index}; build with ./build.sh", index);
+            if (!File.Exists(page))
+            {
+                throw new FileNotFoundException($"page not found at {page}; build with ./build.sh", page);
+            }
         }
 
         if (!File.Exists(decoder))
@@ -21,6 +25,6 @@ internal sealed record StaticAssets(string IndexTemplate, byte[] Decoder)
             throw new FileNotFoundException($"jsmpg.js not found at {decoder}; ./build.sh installs it from the npm package jsmpeg@1.0.0", decoder);
         }
 
-        return new StaticAssets(File.ReadAllText(index), File.ReadAllBytes(decoder));
+        return new StaticAssets(File.ReadAllText(index), File.ReadAllText(status), File.ReadAllBytes(decoder));
     }
 }

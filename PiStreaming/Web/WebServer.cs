@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 using PiStreaming.Pipeline;
 using PiStreaming.Access;
 using PiStreaming.Processes;
@@ -43,7 +46,7 @@ internal sealed class WebServer : IAsyncDisposable
 
     /// <exception cref="IOException">a port cannot be bound (e.g. in use).</exception>
     public static async Task<WebServer> StartAsync(
-        WebSettings options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ILoggerFactory loggers,
+        WebSettings options, StaticAssets assets, Audience audience, Broadcaster broadcaster, JpegOutput jpeg, ServerMetrics metrics, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -52,6 +55,12 @@ internal sealed class WebServer : IAsyncDisposable
         // The program handles Ctrl+C and SIGTERM itself and stops the parts in order.
         builder.Services.AddSingleton<IHostLifetime, ProgramControlledLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+        // /metrics: the server's instruments (ServerMetrics) in Prometheus's format, read fresh at every scrape.
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("pistreaming"))
+            .WithMetrics(meters => meters
+                .AddMeter(ServerMetrics.MeterName)
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         // A thousand viewers may connect in the same instant; the default backlog (512) would drop
         // some of their SYNs and make them retry a second later.
@@ -105,7 +114,7 @@ internal sealed class WebServer : IAsyncDisposable
         var app = builder.Build();
         var server = new WebServer(app, () => http!, () => webSocket!, failedLogins);
         var video = new WebSocketEndpoint(audience, broadcaster,
-            new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), logger, TimeProvider.System);
+            new OriginPolicy(options.AllowedOrigins), SendBufferSize(options.BitrateKbps), metrics.Output(WebSocketEndpoint.Output), logger, TimeProvider.System);
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -150,8 +159,9 @@ internal sealed class WebServer : IAsyncDisposable
         }
 
         HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, options.Access is not null), () => broadcaster.Format, assets,
-            jpeg, video,
-            new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, TimeProvider.System), new SnapshotEndpoint(jpeg), new MediaPlayerEndpoint(audience, broadcaster));
+            jpeg, video, new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, metrics.Output(MjpegEndpoint.Output), TimeProvider.System), new SnapshotEndpoint(jpeg),
+            new MediaPlayerEndpoint(audience, broadcaster, metrics.Output(MediaPlayerEndpoint.Output)), new StatusEndpoint(options.Stream, jpeg, metrics),
+            options.AllowedOrigins);
 
         await app.StartAsync(cancellationToken);
         return server;

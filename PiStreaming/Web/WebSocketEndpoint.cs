@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using PiStreaming.Fanout;
 using PiStreaming.Logging;
+using PiStreaming.Metrics;
 
 namespace PiStreaming.Web;
 
@@ -9,10 +10,11 @@ namespace PiStreaming.Web;
 /// to (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
 /// </summary>
 /// <param name="sendBufferBytes">the kernel send buffer a viewer's socket gets (see WebServer).</param>
+/// <param name="counters">where the pictures sent are counted.</param>
 internal sealed class WebSocketEndpoint(
-    Audience audience, Broadcaster broadcaster, OriginPolicy origins, int sendBufferBytes, ILogger logger, TimeProvider time)
+    Audience audience, Broadcaster broadcaster, OriginPolicy origins, int sendBufferBytes, OutputCounters counters, ILogger logger, TimeProvider time)
 {
-    /// <summary>The output's name in the log.</summary>
+    /// <summary>The output's name in the log, the metrics and the status.</summary>
     public const string Output = "video";
 
     /// <summary>1013 "try again later": the server is full.</summary>
@@ -70,7 +72,7 @@ internal sealed class WebSocketEndpoint(
         try
         {
             await broadcaster.WatchAsync(viewer, (outbox, format) =>
-                new WebSocketSession(socket, viewer, outbox, time).RunAsync(JsmpHeader.Create(format), context.RequestAborted));
+                new WebSocketSession(socket, viewer, outbox, counters, time).RunAsync(JsmpHeader.Create(format), context.RequestAborted));
         }
         finally
         {

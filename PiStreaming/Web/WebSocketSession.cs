@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using PiStreaming.Fanout;
+using PiStreaming.Metrics;
 
 namespace PiStreaming.Web;
 
@@ -31,16 +32,18 @@ internal sealed class WebSocketSession
 
     private readonly WebSocket socket;
     private readonly ViewerOutbox outbox;
+    private readonly OutputCounters counters;
     private readonly TimeProvider time;
     private readonly Lock closing = new();
     private readonly TaskCompletionSource closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
 
-    public WebSocketSession(WebSocket socket, Viewer viewer, ViewerOutbox outbox, TimeProvider time)
+    public WebSocketSession(WebSocket socket, Viewer viewer, ViewerOutbox outbox, OutputCounters counters, TimeProvider time)
     {
         this.socket = socket;
         this.outbox = outbox;
+        this.counters = counters;
         this.time = time;
         viewer.OnCloseRequested(reason => Close(CloseStatusFor(reason), ReasonFor(reason)));
     }
@@ -100,10 +103,14 @@ internal sealed class WebSocketSession
                 while (outbox.TryTake(out var next))
                 {
                     var messages = next.Messages;
+                    var bytes = 0;
                     for (var i = 0; i < messages.Count; i++)
                     {
                         await SendAsync(messages[i], cancellationToken);
+                        bytes += messages[i].Length;
                     }
+
+                    counters.Sent(bytes, next.Picture.Picture.FrameReadAt);
                 }
             }
 

@@ -8,8 +8,11 @@ namespace PiStreaming.Tests.Integration.Privacy;
 /// <summary>Every route of a private camera, without, with wrong and with right credentials (password, token, login cookie).</summary>
 public class AccessTests
 {
-    private static readonly string[] Routes = ["/", "/index.html", "/jsmpg.js", "/snapshot.jpg", "/stream.mjpg", "/stream.mpg", "/nothing-here"];
-    private static readonly string[] ServedRoutes = ["/index.html", "/jsmpg.js", "/snapshot.jpg", "/stream.mjpg", "/stream.mpg"];
+    // The status and metrics are private too: Prometheus scrapes with a token (Bearer), the status page polls with the login cookie.
+    private static readonly string[] Routes =
+        ["/", "/index.html", "/jsmpg.js", "/snapshot.jpg", "/stream.mjpg", "/stream.mpg", "/status", "/status.html", "/metrics", "/nothing-here"];
+
+    private static readonly string[] ServedRoutes = ["/index.html", "/jsmpg.js", "/snapshot.jpg", "/stream.mjpg", "/stream.mpg", "/status", "/status.html", "/metrics"];
 
     // Every test that sends wrong credentials does so from an address of its own, so that the failed-login
     // limit (per address) of one test never stops another.
