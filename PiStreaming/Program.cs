@@ -128,7 +128,9 @@ await using (server)
 
     var scheme = security.Tls is null ? "http" : "https";
     log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", scheme, host, server.HttpPort, server.WebSocketPort);
-    service.Ready($"streaming {streamName} on {scheme}://{host}:{server.HttpPort}/");
+    service.Ready(origin is not null
+        ? $"streaming {streamName} at {origin.Format}, {origin.FrameRate:0.##} fps on {scheme}://{host}:{server.HttpPort}/"
+        : $"streaming {streamName} at {options.Width}x{options.Height}, {options.FrameRate} fps on {scheme}://{host}:{server.HttpPort}/");
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
     service.Stopping();
