@@ -51,6 +51,13 @@ build() {
   dotnet build PiStreaming.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
 }
 
+# nginx in front of relays, and as the media server publishing is tested against (its service is never started:
+# the tests run their own nginx on loopback).
+NGINX=(
+  /usr/sbin/nginx:nginx
+  /usr/lib/nginx/modules/ngx_rtmp_module.so:libnginx-mod-rtmp
+)
+
 # What the ARM build test needs: qemu user-mode emulation and the ARM64 C and C++ runtimes it loads the
 # emulated server with (qemu-aarch64-static -L /usr/aarch64-linux-gnu).
 ARM_EMULATION=(
@@ -173,10 +180,10 @@ case "$command" in
     build
     ;;
   test)
-    # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
-    # nginx: the reverse-proxy test runs its own on loopback. systemd-analyze and systemd-sysusers check and install
-    # the service's unit and user (into a folder, not this system).
-    ensure_packages ffmpeg:ffmpeg chromium:chromium nginx:nginx systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
+    # The browser tests drive Debian's chromium through Playwright (never a downloaded browser). nginx:
+    # the reverse-proxy, relay and RTMP tests run their own on loopback. systemd-analyze and systemd-sysusers
+    # check and install the service's unit and user (into a folder, not this system).
+    ensure_packages ffmpeg:ffmpeg chromium:chromium "${NGINX[@]}" systemd-analyze:systemd systemd-sysusers:systemd userdel:passwd "${ARM_EMULATION[@]}"
     ensure_arm64_libssl
     build
     run_tests

@@ -17,6 +17,10 @@ internal static class LatencyBenchmark
         try
         {
             options = LatencyOptions.Parse(args);
+            foreach (var run in options.Runs)
+            {
+                _ = RelayChain.Split(options.ServerArgumentsFor(run));
+            }
         }
         catch (FormatException e)
         {

@@ -47,6 +47,11 @@ internal static class LoadBenchmark
         DefaultValueFactory = _ => 0,
     };
 
+    private static readonly Option<bool> ThroughRelay = new("--relay")
+    {
+        Description = "Viewers watch a relay of the server (--source relay:URL) instead of the server itself; the numbers are the relay's",
+    };
+
     private static readonly Option<string> Only = new("--only")
     {
         Description = "Run only one part: fanout or stalled",
@@ -55,7 +60,7 @@ internal static class LoadBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var command = new RootCommand("./build.sh bench load: fan-out, memory and stalled viewers against the real server");
-        foreach (var option in new Option[] { Viewers, Window, Stalled, Healthy, StallSeconds, StallCycle, Only })
+        foreach (var option in new Option[] { Viewers, Window, Stalled, Healthy, StallSeconds, StallCycle, ThroughRelay, Only })
         {
             command.Options.Add(option);
         }
@@ -66,22 +71,24 @@ internal static class LoadBenchmark
             return parsed.Errors.Count > 0 ? Fail(parsed.Errors[0].Message) : await parsed.InvokeAsync();
         }
 
+        var relayed = parsed.GetValue(ThroughRelay);
         Console.WriteLine($"load benchmark: server with test pattern {Width}x{Height} at {FrameRate} fps, viewers on loopback, "
-            + $"{Environment.ProcessorCount} cores shared by server, ffmpeg and viewers");
+            + $"{Environment.ProcessorCount} cores shared by server, ffmpeg and viewers"
+            + (relayed ? "; the viewers watch a relay of that server (a second server process), and the numbers are the relay's" : ""));
         var passed = true;
         var only = parsed.GetValue(Only);
         if (only is null or "fanout")
         {
             foreach (var count in parsed.GetValue(Viewers)!)
             {
-                passed &= await FanOutAsync(count, TimeSpan.FromSeconds(parsed.GetValue(Window)));
+                passed &= await FanOutAsync(count, TimeSpan.FromSeconds(parsed.GetValue(Window)), relayed);
             }
         }
 
         if (only is null or "stalled")
         {
             passed &= await StalledAsync(parsed.GetValue(Stalled), parsed.GetValue(Healthy), TimeSpan.FromSeconds(parsed.GetValue(StallSeconds)),
-                TimeSpan.FromSeconds(parsed.GetValue(StallCycle)));
+                TimeSpan.FromSeconds(parsed.GetValue(StallCycle)), relayed);
         }
 
         Console.WriteLine(passed ? "load benchmark: every goal met" : "load benchmark: some goals missed (see above)");
@@ -89,11 +96,12 @@ internal static class LoadBenchmark
     }
 
     /// <summary>N viewers connecting at once; each must get its header within 2 s and at least 95% of the pictures.</summary>
-    private static async Task<bool> FanOutAsync(int count, TimeSpan window)
+    private static async Task<bool> FanOutAsync(int count, TimeSpan window, bool relayed)
     {
         Console.WriteLine();
         Console.WriteLine($"== fan-out: {count} viewers connecting at once, {window.TotalSeconds:0} s window");
-        await using var server = await StartServerAsync();
+        await using var chain = await StartServerAsync(relayed);
+        var server = chain.Last;
         var header = JsmpHeader.Create(new FrameFormat(Width, Height));
 
         double residentWithOne;
@@ -136,12 +144,13 @@ internal static class LoadBenchmark
     }
 
     /// <summary>Stalled viewers beside healthy ones: the healthy keep full rate, the server's memory stays flat.</summary>
-    private static async Task<bool> StalledAsync(int stalledCount, int healthyCount, TimeSpan duration, TimeSpan cycle)
+    private static async Task<bool> StalledAsync(int stalledCount, int healthyCount, TimeSpan duration, TimeSpan cycle, bool relayed)
     {
         Console.WriteLine();
         Console.WriteLine($"== stalled viewers: {stalledCount} that never read beside {healthyCount} healthy ones, for {duration.TotalSeconds:0} s"
             + (cycle > TimeSpan.Zero ? $" (each stalled one reconnects after {cycle.TotalSeconds:0} s)" : ""));
-        await using var server = await StartServerAsync();
+        await using var chain = await StartServerAsync(relayed);
+        var server = chain.Last;
         await using var healthy = ViewerFleet.Start(server.WebSocketUri, healthyCount, JsmpHeader.Create(new FrameFormat(Width, Height)));
         await healthy.WaitForHeadersAsync(TimeSpan.FromSeconds(10));
         // Long enough for the runtime to settle (tiered JIT) with the healthy ones alone.
@@ -207,8 +216,10 @@ internal static class LoadBenchmark
         return (Distribution.Of(toHeader), Distribution.Of(toFirstPicture));
     }
 
-    private static Task<BenchmarkServer> StartServerAsync() =>
-        BenchmarkServer.StartAsync(["--width", $"{Width}", "--height", $"{Height}", "--framerate", FrameRate.ToString(CultureInfo.InvariantCulture)], StartTimeout);
+    /// <param name="relayed">the viewers watch a relay of the server (--relay).</param>
+    private static Task<RelayChain> StartServerAsync(bool relayed) =>
+        RelayChain.StartAsync(["--width", $"{Width}", "--height", $"{Height}", "--framerate", FrameRate.ToString(CultureInfo.InvariantCulture)], relayed ? 1 : 0,
+            StartTimeout);
 
     /// <summary>Samples the server's RSS every second for <paramref name="duration"/>; returns the peak in MB.</summary>
     private static async Task<double> SampleResidentAsync(BenchmarkServer server, TimeSpan duration, Action<TimeSpan> everySecond)

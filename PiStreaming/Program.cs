@@ -5,6 +5,7 @@ using PiStreaming.Fanout;
 using PiStreaming.Encoding;
 using PiStreaming.Options;
 using PiStreaming.Processes;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -30,7 +31,8 @@ if (ServerCommandLine.WantsDeviceList(parsed))
 }
 
 var options = ServerCommandLine.ToOptions(parsed);
-if (SourceSpec.Parse(options.Source) is { Kind: SourceKind.File, Target: { } videoFile })
+var sourceSpec = SourceSpec.Parse(options.Source);
+if (sourceSpec is { Kind: SourceKind.File, Target: { } videoFile })
 {
     try
     {
@@ -65,16 +67,6 @@ using var loggers = ConsoleLogging.Create();
 var log = loggers.CreateLogger("PiStreaming");
 using var shutdown = new ShutdownSignal(TimeProvider.System);
 using var deadline = new StopDeadline(loggers, TimeProvider.System);
-await using var source = FrameSourceFactory.Create(options, loggers, ffmpeg);
-if (JsmpgPictureLimit.StartupWarning(options) is { } warning)
-{
-    log.LogWarning("{Warning}", warning);
-}
-
-// The Pi's hardware H.264 encoder where it works (Pi 4 and older), libx264 elsewhere; not needed when the camera encodes.
-var h264Encoder = options.Codec.HasH264() && !source.DeliversH264
-    ? await H264EncoderProbe.FindAsync(ffmpeg, new FrameFormat(options.Width, options.Height), CancellationToken.None)
-    : H264EncoderKind.Libx264;
 ServerSecurity security;
 try
 {
@@ -87,10 +79,35 @@ catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStre
 }
 
 await using var securityInForce = security;
+OriginStream? origin = null;
+if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
+{
+    // A relay serves its origin's stream: it starts serving once it knows the stream's size and rate.
+    origin = await OriginStream.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
+    if (origin is null)
+    {
+        log.LogInformation("stopped");
+        return 0;
+    }
+}
+
+await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg) : null;
+if (source is not null && JsmpgPictureLimit.StartupWarning(options) is { } warning)
+{
+    log.LogWarning("{Warning}", warning);
+}
+
+// The Pi's hardware H.264 encoder where it works (Pi 4 and older), libx264 elsewhere; not needed when the camera encodes.
+var h264Encoder = source is not null && options.Codec.HasH264() && !source.DeliversH264
+    ? await H264EncoderProbe.FindAsync(ffmpeg, new FrameFormat(options.Width, options.Height), CancellationToken.None)
+    : H264EncoderKind.Libx264;
+
 StreamingServer server;
 try
 {
-    server = await StreamingServer.StartAsync(options, source, assets, ffmpeg, loggers, CancellationToken.None, security, h264Encoder);
+    server = origin is not null
+        ? await StreamingServer.StartRelayAsync(options, origin, assets, ffmpeg, loggers, CancellationToken.None, security)
+        : await StreamingServer.StartAsync(options, source!, assets, ffmpeg, loggers, CancellationToken.None, security, h264Encoder);
 }
 catch (IOException e)
 {
@@ -103,17 +120,28 @@ await using (server)
     var host = options.Bind is null || options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any)
         ? Dns.GetHostName()
         : options.Bind.ToString();
-    log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source.Name, options.Width, options.Height,
-        options.FrameRate, string.Join(", ", new[]
-        {
-            options.Codec.HasH264()
-                ? $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})"
-                : null,
-            options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
-        }.OfType<string>()));
+    var streamName = origin is not null ? $"relay of {origin.Name}" : source!.Name;
+    if (origin is not null)
+    {
+        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Format, origin.FrameRate);
+    }
+    else
+    {
+        log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source!.Name, options.Width, options.Height,
+            options.FrameRate, string.Join(", ", new[]
+            {
+                options.Codec.HasH264()
+                    ? $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})"
+                    : null,
+                options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
+            }.OfType<string>()));
+    }
+
     var scheme = security.Tls is null ? "http" : "https";
     log.LogInformation("open {Scheme}://{Host}:{HttpPort}/ (video WebSocket on port {WsPort}); Ctrl+C stops", scheme, host, server.HttpPort, server.WebSocketPort);
-    service.Ready($"streaming {source.Name} at {options.Width}x{options.Height}, {options.FrameRate} fps on {scheme}://{host}:{server.HttpPort}/");
+    service.Ready(origin is not null
+        ? $"streaming {streamName} at {origin.Format}, {origin.FrameRate:0.##} fps on {scheme}://{host}:{server.HttpPort}/"
+        : $"streaming {streamName} at {options.Width}x{options.Height}, {options.FrameRate} fps on {scheme}://{host}:{server.HttpPort}/");
 
     await Task.WhenAny(server.Completion, shutdown.Requested);
     service.Stopping();

@@ -4,6 +4,8 @@ using PiStreaming.Encoding;
 using PiStreaming.Metrics;
 using PiStreaming.Options;
 using PiStreaming.Pipeline;
+using PiStreaming.Publishing;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -21,20 +23,21 @@ internal sealed class StreamingServer : IAsyncDisposable
     private static readonly TimeSpan ActivitySummaryInterval = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource stopping = new();
-    private readonly IFrameSource source;
+    private readonly string sourceName;
     private readonly Audience audience;
     private readonly Broadcaster[] broadcasters;
-    private readonly StreamingPipeline pipeline;
+    private readonly IVideoPipeline pipeline;
     private readonly WebServer web;
     private readonly ServerMetrics metrics;
     private readonly ILogger logger;
     private readonly Task summaries;
+    private readonly Task publishing;
 
-    private StreamingServer(IFrameSource source, Audience audience, VideoStreams streams, StreamingPipeline pipeline, WebServer web,
-        ServerMetrics metrics, ViewerActivityLog activity, ILogger logger)
+    private StreamingServer(string sourceName, Audience audience, VideoStreams streams, IVideoPipeline pipeline, WebServer web,
+        ServerMetrics metrics, ViewerActivityLog activity, IReadOnlyList<Publisher> publishers, ILogger logger)
     {
         this.metrics = metrics;
-        this.source = source;
+        this.sourceName = sourceName;
         this.audience = audience;
         broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
         this.pipeline = pipeline;
@@ -42,6 +45,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         this.logger = logger;
         Completion = Task.Run(() => pipeline.RunAsync(stopping.Token), CancellationToken.None);
         summaries = activity.RunSummariesAsync(ActivitySummaryInterval, () => SkippedPictures, stopping.Token);
+        publishing = Task.WhenAll(publishers.Select(p => Task.Run(() => p.RunAsync(stopping.Token), CancellationToken.None)));
     }
 
     public int HttpPort => web.HttpPort;
@@ -65,38 +69,75 @@ internal sealed class StreamingServer : IAsyncDisposable
     /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <param name="h264Encoder">what encodes H.264 from raw frames (see <see cref="H264EncoderProbe"/>).</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
-    public static async Task<StreamingServer> StartAsync(
+    public static Task<StreamingServer> StartAsync(
         ServerOptions options, IFrameSource source, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
         ServerSecurity? security = null, H264EncoderKind h264Encoder = H264EncoderKind.Libx264)
+    {
+        var format = new FrameFormat(options.Width, options.Height);
+        return StartAsync(options, source.Name, (activity, metrics, time) => new VideoStreams(
+                // A camera that encodes H.264 itself gives no raw frames for an MPEG-1 encoder (it runs so only with --codec h264).
+                options.Codec.HasMpeg1() && !source.DeliversH264
+                    ? new Broadcaster(format, options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, metrics, time)
+                    : null,
+                options.Codec.HasH264() ? Broadcaster.ForH264(format, options.SlowViewers, options.FrameRate, activity, metrics, time) : null,
+                options.H264(h264Encoder)),
+            (streams, metrics, time) => new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames),
+                TimeSpan.FromSeconds(1 / options.FrameRate), options.MjpegQuality, options.EncoderLinger, streams, metrics, time, loggers),
+            assets, ffmpegPath, loggers, security, cancellationToken);
+    }
+
+    /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
+    /// <param name="origin">connected already; the server owns it from here on.</param>
+    /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
+    /// <exception cref="IOException">a port cannot be bound.</exception>
+    public static Task<StreamingServer> StartRelayAsync(
+        ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerSecurity? security = null)
+    {
+        // The relay passes on the origin's MPEG-1 stream only (relaying its H.264 stream is not built yet).
+        options = options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate, Codec = VideoCodecs.Mpeg1 };
+        return StartAsync(options, $"relay of {origin.Name}",
+            (activity, metrics, time) =>
+                new VideoStreams(new Broadcaster(origin.Format, options.Latency, options.SlowViewers, origin.FrameRate, activity, metrics, time)),
+            (streams, metrics, time) =>
+                new RelayPipeline(origin, streams.Mpeg1!, ffmpegPath, options.MjpegQuality, options.EncoderLinger, metrics, time, loggers),
+            assets, ffmpegPath, loggers, security, cancellationToken);
+    }
+
+    private static async Task<StreamingServer> StartAsync(ServerOptions options, string sourceName,
+        Func<ViewerActivityLog, ServerMetrics, TimeProvider, VideoStreams> createStreams,
+        Func<VideoStreams, ServerMetrics, TimeProvider, IVideoPipeline> createPipeline, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers,
+        ServerSecurity? security, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var metrics = new ServerMetrics(time);
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
         var audience = new Audience(options.MaxViewers, activity, metrics, time);
-        // A camera that encodes H.264 itself gives no raw frames for an MPEG-1 encoder (it runs so only with --codec h264).
-        var streams = new VideoStreams(
-            options.Codec.HasMpeg1() && !source.DeliversH264
-                ? new Broadcaster(options.Latency, options.SlowViewers, options.CodedFrameRate.Value, activity, metrics, time)
-                : null,
-            options.Codec.HasH264() ? Broadcaster.ForH264(options.SlowViewers, options.FrameRate, activity, metrics, time) : null,
-            options.H264(h264Encoder));
+        var streams = createStreams(activity, metrics, time);
         Broadcaster[] broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
-        metrics.Observe(() => broadcasters.Sum(b => b.TotalSkippedPictures), () => source.Restarts);
-        var pipeline = new StreamingPipeline(source, EncoderSettings.From(options, ffmpegPath, source.FlipsFrames), TimeSpan.FromSeconds(1 / options.FrameRate),
-            options.MjpegQuality, options.EncoderLinger, streams, metrics, time, loggers);
+        var pipeline = createPipeline(streams, metrics, time);
+        metrics.Observe(() => broadcasters.Sum(b => b.TotalSkippedPictures), () => pipeline.SourceRestarts);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
-            new PageLook(new FrameFormat(options.Width, options.Height), options.Color, options.BackgroundColor, options.FrameRate), options.SlowViewers.GiveUpAfter,
-            new StreamDescription(source.Name, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
+            new PageLook(options.Color, options.BackgroundColor, options.FrameRate), options.SlowViewers.GiveUpAfter,
+            new StreamDescription(sourceName, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);
+        WebServer web;
         try
         {
-            var web = await WebServer.StartAsync(webSettings, assets, audience, streams, pipeline.Jpeg, metrics, loggers, cancellationToken);
-            return new StreamingServer(source, audience, streams, pipeline, web, metrics, activity, loggers.CreateLogger<StreamingServer>());
+            web = await WebServer.StartAsync(webSettings, assets, audience, streams, pipeline.Jpeg, metrics, loggers, cancellationToken);
         }
         catch
         {
+            await pipeline.DisposeAsync();
             metrics.Dispose();
             throw;
         }
+
+        // H.264 where the server has it (media servers and their browsers want it), MPEG-1 otherwise.
+        var publishers = options.Publish.Select(target => streams.H264Viewers is { } h264
+                ? new Publisher(target, h264, PublishedCodec.H264, ffmpegPath, options.FrameRate, time, loggers.CreateLogger<Publisher>())
+                : new Publisher(target, streams.Mpeg1!, PublishedCodec.Mpeg1, ffmpegPath, options.CodedFrameRate.Value, time, loggers.CreateLogger<Publisher>()))
+            .ToList();
+        return new StreamingServer(sourceName, audience, streams, pipeline, web, metrics, activity, publishers, loggers.CreateLogger<StreamingServer>());
     }
 
     /// <summary>Stops everything in order; a pipeline failure is left to <see cref="Failure"/>.</summary>
@@ -105,6 +146,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         logger.LogInformation("stopping camera and encoder");
         await stopping.CancelAsync();
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await publishing;
 
         await summaries;
         logger.LogInformation("closing {Count} viewer connections", audience.Count);
@@ -118,7 +160,7 @@ internal sealed class StreamingServer : IAsyncDisposable
     private string Describe(Exception e) => e switch
     {
         Processes.ChildProcessException => $"encoder failed: {e.Message}",
-        IOException => $"{source.Name} failed: {e.Message}",
+        IOException => $"{sourceName} failed: {e.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

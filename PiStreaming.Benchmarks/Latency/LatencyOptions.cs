@@ -4,10 +4,11 @@ namespace PiStreaming.Benchmarks.Latency;
 
 /// <summary>
 /// The latency benchmark's command line:
-/// <c>[--seconds N] [--loads N] [--viewers N] [--compare "ARGS" "ARGS" ...] [-- SERVER ARGS...]</c>.
+/// <c>[--seconds N] [--loads N] [--viewers N] [--compare "ARGS" "ARGS" ...] [--relay-chain] [-- SERVER ARGS...]</c>.
 /// Each --compare string is one server run (its arguments split at spaces; a word starting with ?
 /// is the page's query instead, e.g. ?codec=mse); the arguments after -- go to every run. Without
-/// --compare there is one run.
+/// --compare there is one run. A run's "--relays N" puts N relays in a chain between the server and
+/// the browser; --relay-chain compares 0, 1 and 2 relays (MPEG-1, the stream relays pass on).
 /// </summary>
 internal sealed record LatencyOptions
 {
@@ -20,7 +21,8 @@ internal sealed record LatencyOptions
     public IReadOnlyList<string> CommonServerArguments { get; init; } = [];
 
     public const string Usage =
-        "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--viewers N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [-- SERVER ARGS...]";
+        "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--viewers N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [--relay-chain] [-- SERVER ARGS...]\n"
+        + "  a run's \"--relays N\" watches through N relays in a chain (origin -> relay -> ... -> browser); --relay-chain compares 0, 1 and 2";
 
     /// <exception cref="FormatException">the arguments do not follow <see cref="Usage"/>.</exception>
     public static LatencyOptions Parse(IReadOnlyList<string> args)
@@ -39,9 +41,12 @@ internal sealed record LatencyOptions
                 case "--viewers":
                     options = options with { ExtraViewers = (int)Number(args, ++i, 0, 5000) };
                     break;
+                case "--relay-chain":
+                    options = options with { Runs = ["?codec=mpeg1", $"?codec=mpeg1 {RelayChain.Option} 1", $"?codec=mpeg1 {RelayChain.Option} 2"] };
+                    break;
                 case "--compare":
                     var runs = new List<string>();
-                    while (i + 1 < args.Count && args[i + 1] is not ("--seconds" or "--loads" or "--viewers" or "--"))
+                    while (i + 1 < args.Count && args[i + 1] is not ("--seconds" or "--loads" or "--viewers" or "--relay-chain" or "--"))
                     {
                         runs.Add(args[++i].Trim());
                     }

@@ -17,9 +17,14 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
     public async Task<RunResult> MeasureAsync(string run, CancellationToken cancellationToken)
     {
         var label = run.Length == 0 ? "defaults" : run;
-        progress.WriteLine($"[{label}] starting server: {string.Join(' ', options.ServerArgumentsFor(run))}");
-        await using var server = await BenchmarkServer.StartAsync(options.ServerArgumentsFor(run), TimeSpan.FromSeconds(30));
-        var url = new Uri(server.HttpUri, "index.html" + LatencyOptions.PageQueryFor(run)).ToString();
+        var (relays, serverArguments) = RelayChain.Split(options.ServerArgumentsFor(run));
+        progress.WriteLine($"[{label}] starting server: {(serverArguments.Count == 0 ? "defaults" : string.Join(' ', serverArguments))}"
+            + (relays > 0 ? $", then {relays} relay(s) in a chain" : ""));
+        await using var chain = await RelayChain.StartAsync(serverArguments, relays, TimeSpan.FromSeconds(30));
+        // The origin encodes; the browser (and any other viewers) watch the last relay of the chain.
+        var server = chain.Origin;
+        var watched = chain.Last;
+        var url = new Uri(watched.HttpUri, "index.html" + LatencyOptions.PageQueryFor(run)).ToString();
 
         // One load first that is not counted: it warms up the just-started server and the browser,
         // so that every run's loads measure a viewer opening the page of a running server.
@@ -40,7 +45,7 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
 
         // A crowd watching too: the browser's latency under load is the number that matters.
         await using var fleet = options.ExtraViewers > 0
-            ? Load.ViewerFleet.Start(server.WebSocketUri, options.ExtraViewers)
+            ? Load.ViewerFleet.Start(watched.WebSocketUri, options.ExtraViewers)
             : null;
         if (fleet is not null)
         {
@@ -59,6 +64,8 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
         var encoderPid = server.EncoderPid(await PictureProbe.CodecAsync(page) == "h264" ? "libx264" : "mpeg1video");
         var serverCpu = ProcessUsage.CpuTime(server.Pid);
         var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
+        var relayCpu = ProcessUsage.CpuTime(watched.Pid);
+        await using var hops = relays > 0 ? await HopTimer.StartAsync(chain.Servers) : null;
         var clock = Stopwatch.StartNew();
         fleet?.BeginWindow();
         progress.WriteLine($"[{label}] measuring for {options.Seconds} s");
@@ -67,11 +74,13 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
 
         var pictures = await PictureProbe.TakeAsync(page);
         fleet?.EndWindow();
+        var hopDelays = hops is null ? [] : await hops.StopAsync();
         var unreadable = await PictureProbe.UnreadableCountAsync(page) - unreadableBefore;
         var readingMs = await PictureProbe.ReadingMsAsync(page) - readingMsBefore;
         var seconds = clock.Elapsed.TotalSeconds;
         var serverUse = Use(server.Pid, serverCpu, seconds);
         var encoderUse = encoderPid is { } pid ? Use(pid, encoderCpu, seconds) : new ResourceUse(double.NaN, double.NaN);
+        var relayUse = relays > 0 ? Use(watched.Pid, relayCpu, seconds) : new ResourceUse(double.NaN, double.NaN);
         var frames = FullFrameNumbers(pictures);
         return new RunResult
         {
@@ -89,7 +98,10 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
             StampReadingMsPerPicture = readingMs / Math.Max(pictures.Length + unreadable, 1),
             Server = serverUse,
             Encoder = encoderUse,
-            Fleet = fleet?.Report(FrameRate(options.ServerArgumentsFor(run))),
+            Relays = relays,
+            HopDelaysMs = hopDelays,
+            LastRelay = relayUse,
+            Fleet = fleet?.Report(FrameRate(serverArguments)),
         };
     }
 

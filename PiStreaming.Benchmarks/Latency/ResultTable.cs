@@ -7,11 +7,24 @@ internal static class ResultTable
 {
     public static void Print(TextWriter output, IReadOnlyList<RunResult> runs)
     {
+        // Each relay hop's cost: against the first run without relays, per relay.
+        var direct = runs.FirstOrDefault(r => r.Relays == 0);
+        string PerHop(RunResult r, double percentile) =>
+            r.Relays == 0 || direct is null
+                ? "-"
+                : Number((Statistics.Percentile(r.LatenciesMs.ToList(), percentile) - Statistics.Percentile(direct.LatenciesMs.ToList(), percentile)) / r.Relays, "F1");
         var rows = new (string Name, Func<RunResult, string> Value)[]
         {
+            ("relays between origin and browser", r => r.Relays.ToString(CultureInfo.InvariantCulture)),
             ("glass-to-glass p50 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.50))),
             ("glass-to-glass p95 (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 0.95))),
             ("glass-to-glass max (ms)", r => Number(Statistics.Percentile(r.LatenciesMs.ToList(), 1.0))),
+            ("  added per relay hop, p50 (ms)", r => PerHop(r, 0.50)),
+            ("  added per relay hop, p95 (ms)", r => PerHop(r, 0.95)),
+            ("hop delay p50 (ms, WebSocket viewers; hop 1 / 2 ...)", r => Hops(r, 0.50)),
+            ("hop delay p95 (ms)", r => Hops(r, 0.95)),
+            ("hop delay max (ms)", r => Hops(r, 1.0)),
+            ("  pictures timed per hop", r => r.HopDelaysMs.Count == 0 ? "-" : string.Join(" / ", r.HopDelaysMs.Select(h => h.Count))),
             ("pictures drawn per second", r => Number(r.PicturesDrawn / r.MeasuredSeconds, "F1")),
             ("distinct frames drawn / produced", r => $"{r.DistinctFramesDrawn} / {r.FramesProduced}"),
             ("unreadable stamps", r => r.UnreadableStamps.ToString(CultureInfo.InvariantCulture)),
@@ -25,6 +38,8 @@ internal static class ResultTable
             ("server RSS (MiB)", r => Number(r.Server.ResidentMiB, "F0")),
             ("ffmpeg CPU (% of one core)", r => Number(r.Encoder.CpuPercent, "F1")),
             ("ffmpeg RSS (MiB)", r => Number(r.Encoder.ResidentMiB, "F0")),
+            ("last relay CPU (% of one core)", r => Number(r.LastRelay.CpuPercent, "F1")),
+            ("last relay RSS (MiB)", r => Number(r.LastRelay.ResidentMiB, "F0")),
             ("other WebSocket viewers", r => (r.Fleet?.Viewers ?? 0).ToString(CultureInfo.InvariantCulture)),
             ("  of them >= 95% of pictures", r => r.Fleet is { } f ? $"{f.ViewersAtOrAbove95Percent}" : "-"),
             ("browser draws with", r => r.Renderer),
@@ -39,6 +54,9 @@ internal static class ResultTable
             output.WriteLine(name.PadRight(nameWidth) + string.Concat(runs.Select(r => value(r).PadLeft(columnWidth))));
         }
     }
+
+    private static string Hops(RunResult r, double percentile) =>
+        r.HopDelaysMs.Count == 0 ? "-" : string.Join(" / ", r.HopDelaysMs.Select(h => Number(Statistics.Percentile(h.ToList(), percentile), "F1")));
 
     private static string Number(double value, string format = "F0") =>
         double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);

@@ -22,6 +22,13 @@ internal sealed record RunResult
     public required ResourceUse Server { get; init; }
     public required ResourceUse Encoder { get; init; }
 
+    /// <summary>Relays between the origin and the browser (--relays N in the run), and the last one's use (NaN without relays).</summary>
+    public required int Relays { get; init; }
+    public required ResourceUse LastRelay { get; init; }
+
+    /// <summary>Per relay hop, how much later each picture reached a WebSocket viewer of that relay than one of the server before it.</summary>
+    public required IReadOnlyList<IReadOnlyList<double>> HopDelaysMs { get; init; }
+
     /// <summary>The other WebSocket viewers watching meanwhile (--viewers), or null when there were none.</summary>
     public Load.FleetReport? Fleet { get; init; }
 }

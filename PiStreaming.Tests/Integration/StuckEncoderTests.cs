@@ -27,7 +27,7 @@ public class StuckEncoderTests
             var settings = new EncoderSettings(format, Mpeg1FrameRate.For(24), 800, FfmpegPath: fakeFfmpeg);
             var options = new ServerOptions();
             using var metrics = new ServerMetrics(TimeProvider.System);
-            var broadcaster = new Broadcaster(LatencyMode.Low, options.SlowViewers, 24, new ViewerActivityLog(NullLogger.Instance, TimeProvider.System),
+            var broadcaster = new Broadcaster(format, LatencyMode.Low, options.SlowViewers, 24, new ViewerActivityLog(NullLogger.Instance, TimeProvider.System),
                 metrics, TimeProvider.System);
             var log = new FakeLogCollector();
             using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(log)));

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PiStreaming.Options;
 using PiStreaming.Processes;
+using PiStreaming.Relay;
 using PiStreaming.Sources;
 using PiStreaming.Web;
 
@@ -12,11 +13,11 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly ILoggerFactory loggers;
 
-    private readonly IFrameSource source;
+    private readonly IFrameSource? source;
 
     private readonly ServerSecurity security;
 
-    private TestServer(StreamingServer server, IFrameSource source, ILoggerFactory loggers, ServerOptions options, ServerSecurity security)
+    private TestServer(StreamingServer server, IFrameSource? source, ILoggerFactory loggers, ServerOptions options, ServerSecurity security)
     {
         this.security = security;
         Server = server;
@@ -43,11 +44,29 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(server, source, loggers, options, security);
     }
 
+    /// <summary>A relay of <paramref name="origin"/> (a video WebSocket or /stream.mpg address), in this process.</summary>
+    public static async Task<TestServer> StartRelayAsync(Uri origin, ServerOptions? options = null)
+    {
+        options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback, Source = $"relay:{origin}" };
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stream = await OriginStream.ConnectAsync(origin, timeout.Token);
+        var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
+        var security = ServerSecurity.Load(options, loggers, TimeProvider.System);
+        var server = await StreamingServer.StartRelayAsync(options, stream, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers,
+            CancellationToken.None, security);
+        return new TestServer(server, null, loggers, options, security);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.StopAsync();
         await Server.DisposeAsync();
-        await source.DisposeAsync();
+        if (source is not null)
+        {
+            await source.DisposeAsync();
+        }
+
         await security.DisposeAsync();
         loggers.Dispose();
     }

@@ -101,11 +101,26 @@ public class CommandLineTests
     [TestCase("--bind", "not-an-ip", "IP address")]
     [TestCase("--max-viewers", "0", "1 to 100000")]
     [TestCase("--color", "red;}", "colour")]
+    [TestCase("--publish", "ftp://media.local/live", "scheme 'ftp'")]
+    [TestCase("--publish", "srt://media.local", "srt needs a port")]
+    [TestCase("--publish", "rtmp://media.local/live/key", "RTMP (FLV) carries H.264 only")]
+    [TestCase("--source", "relay:camera.local", "relay takes another PiStreaming's video address")]
     public void Invalid_values_give_one_clear_line(string option, string value, string expectedText)
     {
         var message = Error(option, value);
         Assert.That(message, Does.Contain(expectedText));
         Assert.That(message, Does.Not.Contain('\n'));
+    }
+
+    [Test]
+    public void Media_servers_to_publish_to_are_read_with_their_container()
+    {
+        var publish = Parse("--publish", "srt://media.local:8890?streamid=publish:cam", "--publish", "rtsp://user:secret@media.local:8554/cam").Publish;
+        Assert.That(publish.Select(p => (p.Format, p.Redacted)), Is.EqualTo(new[]
+        {
+            (Publishing.PublishFormat.MpegTs, "srt://media.local:8890"),
+            (Publishing.PublishFormat.Rtsp, "rtsp://media.local:8554"),
+        }), "the log never shows user, password or stream key");
     }
 
     [TestCase("rpicam")]

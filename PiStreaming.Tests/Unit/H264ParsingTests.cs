@@ -105,9 +105,9 @@ public class H264ParsingTests
     [Test]
     public void The_page_may_connect_to_both_streams_and_play_video_from_blob_urls_when_H264_is_offered()
     {
-        var look = new PageLook(new FrameFormat(640, 480), "#444", "#333");
-        var both = new IndexPage("<p>@CODECS@</p>", look, [], mpeg1: true, h264: true).Render("cam:8082", null, 0);
-        var mpeg1 = new IndexPage("<p>@CODECS@</p>", look, []).Render("cam:8082", null, 0);
+        var look = new PageLook("#444", "#333");
+        var both = new IndexPage("<p>@CODECS@</p>", look, [], mpeg1: true, h264: true).Render("cam:8082", null, 0, new FrameFormat(640, 480));
+        var mpeg1 = new IndexPage("<p>@CODECS@</p>", look, []).Render("cam:8082", null, 0, new FrameFormat(640, 480));
 
         Assert.That(both.Html, Is.EqualTo("<p>mpeg1 h264</p>"));
         Assert.That(both.ContentSecurityPolicy, Does.Contain("connect-src 'self' ws://cam:8082/video wss://cam:8082/video ws://cam:8082/video.h264 wss://cam:8082/video.h264;").And.Contain("media-src blob:"));

@@ -26,6 +26,22 @@ internal static class JpegArguments
         return arguments;
     }
 
+    /// <summary>
+    /// The JPEG decoder of a relay: an MPEG-1 stream in on stdin (as viewers get it), one JPEG per decoded
+    /// picture out. Nothing is probed or buffered: each picture is decoded as soon as its last byte is in.
+    /// </summary>
+    public static IReadOnlyList<string> ForMpeg1Stream(int quality) =>
+    [
+        // Errors only: with nothing probed, ffmpeg would warn at every start that it cannot estimate the rate.
+        "-hide_banner", "-nostats", "-loglevel", "error",
+        "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer", "-flags", "low_delay",
+        "-f", "mpegvideo", "-i", "pipe:0",
+        .. FfmpegArguments.Filters(["scale=out_range=full", "format=yuv420p"]),
+        "-color_range", "pc", "-strict", "unofficial",
+        "-c:v", "mjpeg", "-q:v", Scale(quality).ToString(CultureInfo.InvariantCulture),
+        .. FfmpegArguments.PacketsOut,
+    ];
+
     // One decoding thread: frame threads would hold back a picture per thread.
     private static List<string> H264In =>
     [

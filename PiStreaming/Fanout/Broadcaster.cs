@@ -24,6 +24,7 @@ internal sealed class Broadcaster
     private readonly JoinCache joinCache;
     private readonly List<(Viewer Viewer, ViewerOutbox Outbox)> watchers = [];
     private (Viewer Viewer, ViewerOutbox Outbox)[]? snapshot;
+    private FrameFormat format;
 
     // Only the single publishing loop touches this.
     private int publishedPictures;
@@ -31,17 +32,19 @@ internal sealed class Broadcaster
     // Skipped pictures of viewers that have left, for the running total.
     private long skippedByDeparted;
 
+    /// <param name="format">the pictures' size, which every viewer is told first.</param>
     /// <param name="picturesPerSecond">the stream's rate, to turn <paramref name="slowViewers"/>' backlog into pictures.</param>
-    public Broadcaster(LatencyMode latency, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity, ServerMetrics metrics,
-        TimeProvider time)
-        : this(picture => FramedPicture.Create(picture, latency), slowViewers, picturesPerSecond, activity, metrics, time)
+    public Broadcaster(FrameFormat format, LatencyMode latency, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,
+        ServerMetrics metrics, TimeProvider time)
+        : this(format, picture => FramedPicture.Create(picture, latency), slowViewers, picturesPerSecond, activity, metrics, time)
     {
     }
 
     /// <param name="framing">turns an encoded picture into the messages viewers get.</param>
-    private Broadcaster(Func<EncodedPicture, FramedPicture> framing, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,
-        ServerMetrics metrics, TimeProvider time)
+    private Broadcaster(FrameFormat format, Func<EncodedPicture, FramedPicture> framing, SlowViewerPolicy slowViewers, double picturesPerSecond,
+        ViewerActivityLog activity, ServerMetrics metrics, TimeProvider time)
     {
+        this.format = format;
         this.framing = framing;
         this.metrics = metrics;
         maxBacklogPictures = slowViewers.MaxBacklogPictures(picturesPerSecond);
@@ -53,9 +56,9 @@ internal sealed class Broadcaster
     }
 
     /// <summary>For the H.264 stream: one access unit per message, whatever the latency mode.</summary>
-    public static Broadcaster ForH264(SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity, ServerMetrics metrics,
-        TimeProvider time) =>
-        new(FramedPicture.Whole, slowViewers, picturesPerSecond, activity, metrics, time);
+    public static Broadcaster ForH264(FrameFormat format, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,
+        ServerMetrics metrics, TimeProvider time) =>
+        new(format, FramedPicture.Whole, slowViewers, picturesPerSecond, activity, metrics, time);
 
     /// <summary>Pictures skipped for slow viewers since the start, those that left included.</summary>
     public long TotalSkippedPictures
@@ -69,23 +72,40 @@ internal sealed class Broadcaster
         }
     }
 
+    /// <summary>The pictures' size now.</summary>
+    public FrameFormat Format
+    {
+        get
+        {
+            lock (gate)
+            {
+                return format;
+            }
+        }
+    }
+
     /// <summary>
     /// Gives <paramref name="viewer"/> an outbox that starts with the join cache and receives every
     /// picture published until <paramref name="send"/>, which carries them to the viewer, returns.
     /// </summary>
-    public async Task WatchAsync(Viewer viewer, Func<ViewerOutbox, Task> send)
+    public Task WatchAsync(Viewer viewer, Func<ViewerOutbox, Task> send) => WatchAsync(viewer, (outbox, _) => send(outbox));
+
+    /// <summary>As <see cref="WatchAsync(Viewer, Func{ViewerOutbox, Task})"/>; <paramref name="send"/> also gets the size of the pictures in the outbox.</summary>
+    public async Task WatchAsync(Viewer viewer, Func<ViewerOutbox, FrameFormat, Task> send)
     {
         var outbox = new ViewerOutbox(maxBacklogPictures, giveUpAfter, time);
+        FrameFormat size;
         lock (gate)
         {
             outbox.Start(joinCache.Snapshot());
             watchers.Add((viewer, outbox));
             snapshot = null;
+            size = format;
         }
 
         try
         {
-            await send(outbox);
+            await send(outbox, size);
         }
         finally
         {
@@ -98,6 +118,27 @@ internal sealed class Broadcaster
             }
 
             viewer.SkippedPictures = outbox.SkippedPictures;
+        }
+    }
+
+    /// <summary>
+    /// The stream now has pictures of another size (a relay's origin restarted with another --width):
+    /// the join cache is dropped and every viewer is asked to close, so it comes back for the new size.
+    /// </summary>
+    public void ChangeFormat(FrameFormat newFormat)
+    {
+        (Viewer Viewer, ViewerOutbox Outbox)[] targets;
+        lock (gate)
+        {
+            format = newFormat;
+            joinCache.Clear();
+            targets = [.. watchers];
+        }
+
+        foreach (var (viewer, outbox) in targets)
+        {
+            viewer.RequestClose(ViewerCloseReason.StreamChanged);
+            outbox.Close();
         }
     }
 

@@ -30,6 +30,9 @@ internal sealed class JoinCache(int maxPictures)
         }
     }
 
+    /// <summary>Forgets every picture (they no longer fit the stream).</summary>
+    public void Clear() => pictures.Clear();
+
     /// <summary>What a viewer starting now needs, join point first (empty when there is no join point yet).</summary>
     public FramedPicture[] Snapshot() => [.. pictures];
 }

@@ -8,6 +8,9 @@ internal enum ViewerCloseReason
 
     /// <summary>The server is stopping.</summary>
     ShuttingDown,
+
+    /// <summary>The stream's picture size changed (a relay's origin restarted with another size): come back for the new one.</summary>
+    StreamChanged,
 }
 
 /// <summary>

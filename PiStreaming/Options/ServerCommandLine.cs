@@ -54,7 +54,8 @@ internal static partial class ServerCommandLine
     {
         Description = "Where frames come from: testpattern (a moving test picture), stdin (raw I420 frames of the configured size), "
             + "rpicam (the Raspberry Pi camera, via rpicam-vid), v4l2[:/dev/videoN] (a USB webcam, default /dev/video0) "
-            + "or file:PATH (a video file, looped)",
+            + "file:PATH (a video file, looped) or relay:URL (another PiStreaming's stream, passed on without re-encoding: "
+            + "ws://HOST:8082/video or http://HOST:8082/stream.mpg; size and rate are the origin's)",
         DefaultValueFactory = _ => Defaults.Source,
         Validators = { CheckSource },
     };
@@ -84,6 +85,15 @@ internal static partial class ServerCommandLine
             + "Without it, only the page's own host may (clients that send no Origin, such as media players, always may)",
         AllowMultipleArgumentsPerToken = false,
         Validators = { CheckOrigins },
+    };
+
+    private static readonly Option<string[]> Publish = new("--publish")
+    {
+        Description = "Also push the stream to a media server, copied, never re-encoded: srt://HOST:PORT or udp://HOST:PORT (MPEG-TS), "
+            + "rtsp://HOST[:PORT]/PATH (RTSP over TCP), rtmp://HOST/APP/KEY (FLV: H.264 only); repeatable. "
+            + "Retried with backoff while the server is down; never slows the viewers",
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { CheckPublishTargets },
     };
 
     private static readonly Option<int> MjpegQuality = Number("--mjpeg-quality", "JPEG quality of the MJPEG stream and snapshots, 1 (smallest) to 100 (best)",
@@ -136,6 +146,7 @@ internal static partial class ServerCommandLine
         foreach (var option in new Option[]
                  {
                      Width, Height, FrameRate, Codec, Bitrate, H264Bitrate, MjpegQuality, HttpPort, WebSocketPort, Bind, AllowOrigin, Source, Stride, Latency, MaxViewers,
+                     Publish,
                      HorizontalFlip, VerticalFlip, Color, BackgroundColor, Credentials, Tls, TlsCertificate, TlsKey, DataDirectory, ListDevices,
                  })
         {
@@ -153,6 +164,14 @@ internal static partial class ServerCommandLine
 
         root.Validators.Add(r =>
         {
+            // RTMP (FLV) carries H.264 only: it needs the H.264 stream, which a relay does not pass on.
+            if (r.GetValue(Publish) is { } targets && targets.FirstOrDefault(t => Publishing.PublishTarget.TryParse(t, out var target, out _) && !target.CarriesMpeg1)
+                is { } rtmp && (!r.GetValue(Codec).HasH264() || r.GetValue(Source)?.StartsWith("relay:", StringComparison.Ordinal) == true))
+            {
+                r.AddError($"--publish {Publishing.PublishTarget.Parse(rtmp).Redacted}: RTMP (FLV) carries H.264 only; publish with --codec h264 or both "
+                    + "(not from a relay), or to srt://, rtsp:// or udp://, which carry MPEG-1 too");
+            }
+
             if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)
             {
                 r.AddError("--http-port and --ws-port must differ");
@@ -195,6 +214,9 @@ internal static partial class ServerCommandLine
         AllowedOrigins = result.GetValue(AllowOrigin) is { Length: > 0 } origins
             ? [.. origins.Select(o => o == Web.OriginPolicy.AnyOrigin ? o : Web.OriginPolicy.TryNormalize(o)!)]
             : Defaults.AllowedOrigins,
+        Publish = result.GetValue(Publish) is { Length: > 0 } targets
+            ? [.. targets.Select(t => Publishing.PublishTarget.TryParse(t, out var target, out _) ? target : null!)]
+            : Defaults.Publish,
         HorizontalFlip = result.GetValue(HorizontalFlip),
         VerticalFlip = result.GetValue(VerticalFlip),
         Color = result.GetValue(Color) ?? Defaults.Color,
@@ -260,6 +282,19 @@ internal static partial class ServerCommandLine
         else if (spec.Kind == SourceKind.File && !File.Exists(spec.Target))
         {
             result.AddError($"--source {text}: no such file");
+        }
+    }
+
+    private static void CheckPublishTargets(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (!Publishing.PublishTarget.TryParse(token.Value, out var target, out var error))
+            {
+                result.AddError($"--publish must be {error} (got '{token.Value}')");
+                return;
+            }
+
         }
     }
 

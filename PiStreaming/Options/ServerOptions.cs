@@ -52,6 +52,8 @@ internal sealed record ServerOptions
     /// <summary>Origins besides the page's own host whose pages may open the video WebSocket; "*" allows any.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
+    /// <summary>Media servers the stream is pushed to (--publish), copied into their container, never re-encoded.</summary>
+    public IReadOnlyList<Publishing.PublishTarget> Publish { get; init; } = [];
     /// <summary>The credentials file (users and tokens); null: anyone who can reach the ports may watch.</summary>
     public string? CredentialsFile { get; init; }
 

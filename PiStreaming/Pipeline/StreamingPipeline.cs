@@ -19,7 +19,7 @@ internal sealed record VideoStreams(Broadcaster? Mpeg1, Broadcaster? H264Viewers
 /// camera or the others. A camera that encodes H.264 itself (<see cref="IFrameSource.DeliversH264"/>) is
 /// passed through to the H.264 viewers, and the JPEG encoder decodes its stream.
 /// </summary>
-internal sealed class StreamingPipeline : IAsyncDisposable
+internal sealed class StreamingPipeline : IVideoPipeline
 {
     /// <summary>How long an on-demand encoder keeps running after its last viewer.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(10);
@@ -34,6 +34,7 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     private const int QueueCapacity = 6;
 
     private readonly FrameQueue mainFrames;
+    private readonly IFrameSource source;
     private readonly FrameDistributor distributor;
     private readonly List<Func<CancellationToken, Task>> videoLoops = [];
     private readonly OnDemandEncoder jpegEncoder;
@@ -44,6 +45,7 @@ internal sealed class StreamingPipeline : IAsyncDisposable
     public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, VideoStreams streams,
         ServerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
+        this.source = source;
         var logger = loggers.CreateLogger<StreamingPipeline>();
         var jpegCounters = metrics.Encoder(JpegEncoderName);
         FrameQueue? firstQueue = null;
@@ -122,7 +124,7 @@ internal sealed class StreamingPipeline : IAsyncDisposable
                 frames.Clear();
             }
         }, linger, time, logger);
-        Jpeg = new JpegOutput(jpegEncoder, jpegPictures, distributor, frameInterval, time);
+        Jpeg = new JpegOutput(jpegEncoder, jpegPictures, () => distributor.LastFrameAt, frameInterval, time);
     }
 
     /// <summary>The MJPEG stream's and the snapshots' side of the pipeline.</summary>
@@ -130,6 +132,8 @@ internal sealed class StreamingPipeline : IAsyncDisposable
 
     /// <summary>Frames the first video encoder (MPEG-1 when it runs) could not take in time and that were dropped.</summary>
     public long DroppedFrames => mainFrames.Dropped;
+
+    public long SourceRestarts => source.Restarts;
 
     /// <summary>Runs until the source ends or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="ChildProcessException">ffmpeg cannot be started (e.g. it was uninstalled while the server ran).</exception>

@@ -21,6 +21,7 @@ internal static class FrameSourceFactory
             SourceKind.Rpicam => FromProcess(RpicamCommand.Create(options, options.Codec == VideoCodecs.H264 ? options.H264(Encoding.H264EncoderKind.V4l2m2m) : null), loggers),
             SourceKind.V4l2 => FromProcess(FfmpegDecoderCommand.ForWebcam(options, spec.Target!, ffmpegPath), loggers),
             SourceKind.File => FromProcess(FfmpegDecoderCommand.ForFile(options, spec.Target!, ffmpegPath), loggers),
+            SourceKind.Relay => throw new ArgumentException("a relay has no frame source: it relays encoded pictures (StreamingServer.StartRelayAsync)", nameof(options)),
             _ => throw new ArgumentException($"unknown source '{options.Source}' (known: {SourceSpec.Syntax})", nameof(options)),
         };
     }

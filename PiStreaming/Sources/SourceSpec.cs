@@ -7,13 +7,14 @@ internal enum SourceKind
     Rpicam,
     V4l2,
     File,
+    Relay,
 }
 
 /// <summary>The --source option taken apart: what kind of source, and which device or file.</summary>
 internal sealed record SourceSpec(SourceKind Kind, string? Target = null)
 {
     public const string DefaultVideoDevice = "/dev/video0";
-    public const string Syntax = "testpattern, stdin, rpicam, v4l2[:/dev/videoN] or file:PATH";
+    public const string Syntax = "testpattern, stdin, rpicam, v4l2[:/dev/videoN], file:PATH or relay:URL";
 
     /// <exception cref="FormatException">the text is not one of <see cref="Syntax"/>.</exception>
     public static SourceSpec Parse(string text) =>
@@ -45,6 +46,13 @@ internal sealed record SourceSpec(SourceKind Kind, string? Target = null)
                 return true;
             case "file":
                 error = "file needs a path, e.g. file:/home/pi/demo.mp4";
+                return false;
+            case "relay" when Uri.TryCreate(target, UriKind.Absolute, out var origin) && origin.Scheme is "ws" or "wss" or "http" or "https"
+                && origin.Host.Length > 0:
+                spec = new SourceSpec(SourceKind.Relay, origin.ToString());
+                return true;
+            case "relay":
+                error = $"relay takes another PiStreaming's video address, e.g. relay:ws://camera.local:8082/video or relay:http://camera.local:8082/stream.mpg (got '{target}')";
                 return false;
             default:
                 error = $"one of: {Syntax}";

@@ -14,7 +14,7 @@ internal static class HttpRoutes
     // A still older than this is not worth showing in the page: the snapshot's address is given instead.
     private static readonly TimeSpan InlineStillAge = TimeSpan.FromSeconds(1);
 
-    public static void Map(IEndpointRouteBuilder routes, IndexPage page, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint? video,
+    public static void Map(IEndpointRouteBuilder routes, IndexPage page, Func<FrameFormat> format, StaticAssets assets, JpegOutput jpeg, WebSocketEndpoint? video,
         WebSocketEndpoint? h264Video, MjpegEndpoint mjpeg, SnapshotEndpoint snapshot, MediaPlayerEndpoint? mediaPlayer, MediaPlayerEndpoint? h264MediaPlayer,
         StatusEndpoint status, IReadOnlyList<string> allowedOrigins)
     {
@@ -51,7 +51,7 @@ internal static class HttpRoutes
         routes.MapMethods("/index.html", GetAndHead, (HttpContext context) =>
         {
             var still = jpeg.Pictures.Current is { } newest && jpeg.CameraLive && jpeg.AgeOf(newest) <= InlineStillAge ? newest.Data : (ReadOnlyMemory<byte>?)null;
-            var rendered = page.Render(context.Request.Host.Value, context.Connection.LocalIpAddress, context.Connection.LocalPort, still);
+            var rendered = page.Render(context.Request.Host.Value, context.Connection.LocalIpAddress, context.Connection.LocalPort, format(), still);
             // The page names the host it was asked for, so caches must not share it across hosts.
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.ContentSecurityPolicy = rendered.ContentSecurityPolicy;

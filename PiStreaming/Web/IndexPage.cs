@@ -28,8 +28,9 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
 
     /// <param name="requestHost">the request's Host header: host name or address, and the port unless it is the scheme's default.</param>
     /// <param name="localAddress">and <paramref name="localPort"/>: where the request came in, for a request without a usable Host.</param>
+    /// <param name="format">the video's size now.</param>
     /// <param name="still">a recent JPEG of the camera, if there is one.</param>
-    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int localPort, ReadOnlyMemory<byte>? still = null)
+    public RenderedPage Render(string? requestHost, IPAddress? localAddress, int localPort, FrameFormat format, ReadOnlyMemory<byte>? still = null)
     {
         var host = IsSafeHost(requestHost) ? requestHost! : $"{FormatAddress(localAddress)}:{localPort.ToString(CultureInfo.InvariantCulture)}";
         var address = host + VideoPath;
@@ -39,8 +40,8 @@ internal sealed class IndexPage(string template, PageLook look, IReadOnlyList<st
             .Replace("@ADDRESS@", address, StringComparison.Ordinal)
             .Replace("@CODECS@", codecs, StringComparison.Ordinal)
             .Replace("@STILL@", still is { } jpeg ? "data:image/jpeg;base64," + Convert.ToBase64String(jpeg.Span) : "snapshot.jpg", StringComparison.Ordinal)
-            .Replace("@WIDTH@", look.Format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("@HEIGHT@", look.Format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@WIDTH@", format.Width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@HEIGHT@", format.Height.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@FRAMERATE@", look.FrameRate.ToString("0.###", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@COLOR@", look.Color, StringComparison.Ordinal)
             .Replace("@BGCOLOR@", look.BackgroundColor, StringComparison.Ordinal)

@@ -115,11 +115,11 @@ internal sealed class WebServer : IAsyncDisposable
         var server = new WebServer(app, () => http!, () => webSocket!, failedLogins);
         var origins = new OriginPolicy(options.AllowedOrigins);
         var video = streams.Mpeg1 is { } mpeg1
-            ? new WebSocketEndpoint(audience, mpeg1, JsmpHeader.Create(options.Page.Format), origins, SendBufferSize(options.BitrateKbps),
+            ? new WebSocketEndpoint(audience, mpeg1, JsmpHeader.Create, origins, SendBufferSize(options.BitrateKbps),
                 metrics.Output(WebSocketEndpoint.Output), logger, TimeProvider.System)
             : null;
         var h264Video = streams.H264Viewers is { } h264
-            ? new WebSocketEndpoint(audience, h264, H264Header.Create(options.Page.Format), origins, SendBufferSize(options.BitrateKbps),
+            ? new WebSocketEndpoint(audience, h264, H264Header.Create, origins, SendBufferSize(options.BitrateKbps),
                 metrics.Output(WebSocketEndpoint.H264Output), logger, TimeProvider.System)
             : null;
         app.Use((context, next) =>
@@ -174,7 +174,7 @@ internal sealed class WebServer : IAsyncDisposable
         }
 
         HttpRoutes.Map(app, new IndexPage(assets.IndexTemplate, options.Page, options.AllowedOrigins, options.Access is not null, video is not null,
-                h264Video is not null), assets, jpeg, video, h264Video,
+                h264Video is not null), () => (streams.Mpeg1 ?? streams.H264Viewers)!.Format, assets, jpeg, video, h264Video,
             new MjpegEndpoint(audience, jpeg, options.GiveUpAfter, metrics.Output(MjpegEndpoint.Output), TimeProvider.System), new SnapshotEndpoint(jpeg),
             streams.Mpeg1 is { } mpeg1Stream ? new MediaPlayerEndpoint(audience, mpeg1Stream, metrics.Output(MediaPlayerEndpoint.Output)) : null,
             streams.H264Viewers is { } h264Stream ? new MediaPlayerEndpoint(audience, h264Stream, metrics.Output(MediaPlayerEndpoint.H264Output)) : null,

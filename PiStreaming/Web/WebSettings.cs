@@ -27,5 +27,5 @@ internal sealed record WebSettings(
 /// <summary>What is streamed: the source's name, the picture size, the camera's frame rate and the video's bitrate.</summary>
 internal sealed record StreamDescription(string Source, int Width, int Height, double FrameRate, int BitrateKbps);
 
-/// <summary>What the page shows: the picture's size and the colours; and the camera's frame rate (for Media Source Extensions).</summary>
-internal sealed record PageLook(FrameFormat Format, string Color, string BackgroundColor, double FrameRate = 24);
+/// <summary>The page's colours, and the camera's frame rate (for Media Source Extensions); the picture's size comes from the stream.</summary>
+internal sealed record PageLook(string Color, string BackgroundColor, double FrameRate = 24);

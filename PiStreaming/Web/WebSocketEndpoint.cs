@@ -10,12 +10,12 @@ namespace PiStreaming.Web;
 /// /video.h264 on both. An upgrade becomes a viewer, if the page asking is allowed to
 /// (<see cref="OriginPolicy"/>). Everything else is answered before any upgrade.
 /// </summary>
-/// <param name="header">the first message every viewer gets (<see cref="JsmpHeader"/> or <see cref="H264Header"/>).</param>
+/// <param name="header">the first message every viewer gets, for the stream's size now (<see cref="JsmpHeader"/> or <see cref="H264Header"/>).</param>
 /// <param name="sendBufferBytes">the kernel send buffer a viewer's socket gets (see WebServer).</param>
 /// <param name="counters">where the pictures sent are counted; their name (<see cref="Output"/> or <see cref="H264Output"/>) is the output's in the log.</param>
 internal sealed class WebSocketEndpoint(
-    Audience audience, Broadcaster broadcaster, ReadOnlyMemory<byte> header, OriginPolicy origins, int sendBufferBytes, OutputCounters counters, ILogger logger,
-    TimeProvider time)
+    Audience audience, Broadcaster broadcaster, Func<FrameFormat, byte[]> header, OriginPolicy origins, int sendBufferBytes, OutputCounters counters,
+    ILogger logger, TimeProvider time)
 {
     /// <summary>The MPEG-1 output's name in the log, the metrics and the status.</summary>
     public const string Output = "video";
@@ -77,7 +77,8 @@ internal sealed class WebSocketEndpoint(
 
         try
         {
-            await broadcaster.WatchAsync(viewer, outbox => new WebSocketSession(socket, viewer, outbox, counters, time).RunAsync(header, context.RequestAborted));
+            await broadcaster.WatchAsync(viewer, (outbox, format) =>
+                new WebSocketSession(socket, viewer, outbox, counters, time).RunAsync(header(format), context.RequestAborted));
         }
         finally
         {

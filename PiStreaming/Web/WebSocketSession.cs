@@ -180,11 +180,22 @@ internal sealed class WebSocketSession
         }
     }
 
-    private static WebSocketCloseStatus CloseStatusFor(ViewerCloseReason reason) =>
-        reason == ViewerCloseReason.TooSlow ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.EndpointUnavailable;
+    /// <summary>1012 "service restart": the stream changed, reconnect.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 
-    private static string ReasonFor(ViewerCloseReason reason) =>
-        reason == ViewerCloseReason.TooSlow ? "too slow to keep up with the stream" : "server shutting down";
+    private static WebSocketCloseStatus CloseStatusFor(ViewerCloseReason reason) => reason switch
+    {
+        ViewerCloseReason.TooSlow => WebSocketCloseStatus.PolicyViolation,
+        ViewerCloseReason.StreamChanged => ServiceRestart,
+        _ => WebSocketCloseStatus.EndpointUnavailable,
+    };
+
+    private static string ReasonFor(ViewerCloseReason reason) => reason switch
+    {
+        ViewerCloseReason.TooSlow => "too slow to keep up with the stream",
+        ViewerCloseReason.StreamChanged => "the stream changed its picture size; reconnect",
+        _ => "server shutting down",
+    };
 
     private static bool IsDisconnect(Exception e) =>
         e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
