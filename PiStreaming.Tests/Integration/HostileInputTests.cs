@@ -32,7 +32,7 @@ public class HostileInputTests
         // Watch for a few seconds at least, so that a stalled stream would show.
         await Task.Delay(TimeSpan.FromSeconds(3) - TimeSpan.FromTicks(Math.Min(watched.Elapsed.Ticks, TimeSpan.FromSeconds(3).Ticks)));
         var seconds = watched.Elapsed.TotalSeconds;
-        await watcher.CloseAsync();
+        await watcher.CloseOutputAsync();
         var messages = await watching;
         watcher.Dispose();
         server.Signal(ServerProcess.SIGTERM);

@@ -79,5 +79,11 @@ internal sealed class WebSocketViewer : IDisposable
 
     public Task CloseAsync() => socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
 
+    /// <summary>
+    /// Sends the close frame only: for a viewer whose receive loop is running, which then gets the server's
+    /// answering close frame (a CloseAsync beside it would race that loop for the frame).
+    /// </summary>
+    public Task CloseOutputAsync() => socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+
     public void Dispose() => socket.Dispose();
 }
