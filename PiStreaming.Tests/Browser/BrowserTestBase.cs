@@ -30,4 +30,25 @@ internal abstract class BrowserTestBase
         await Chromium.DisposeAsync();
         await Server.DisposeAsync();
     }
+
+    /// <summary>What goes wrong on <paramref name="page"/> from now on: Content-Security-Policy violations, and responses of 400 or more (the favicon apart).</summary>
+    protected static List<string> CollectProblems(Microsoft.Playwright.IPage page)
+    {
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                problems.Add(message.Text);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
+            {
+                problems.Add($"{response.Status} {response.Url}");
+            }
+        };
+        return problems;
+    }
 }

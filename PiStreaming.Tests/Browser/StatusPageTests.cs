@@ -14,21 +14,7 @@ internal class StatusPageTests : BrowserTestBase
     {
         await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                problems.Add(message.Text);
-            }
-        };
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
-            {
-                problems.Add($"{response.Status} {response.Url}");
-            }
-        };
+        var problems = CollectProblems(page);
 
         await page.GotoAsync(new Uri(Server.HttpUri, "status.html").ToString());
         await WaitForUpdatesAsync(page, 2);

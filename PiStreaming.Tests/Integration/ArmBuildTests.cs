@@ -22,7 +22,7 @@ internal class ArmBuildTests
     [Test]
     public async Task The_arm64_build_serves_the_page_and_video_that_ffmpeg_decodes_under_qemu()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var folder = await PublishAsync(root, "linux-arm64");
         var executable = Path.Combine(folder, "PiStreaming");
         Assert.That(ElfMachine(executable), Is.EqualTo(ElfMachineAarch64), "the published executable is an ARM64 program");
@@ -131,17 +131,5 @@ internal class ArmBuildTests
 
         Assert.That(header[..4], Is.EqualTo(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }), $"{path} is not an ELF file");
         return BitConverter.ToUInt16(header, 18);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PiStreaming.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.That(directory, Is.Not.Null, $"no PiStreaming.sln above {AppContext.BaseDirectory}");
-        return directory!.FullName;
     }
 }

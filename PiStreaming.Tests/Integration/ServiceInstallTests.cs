@@ -17,7 +17,7 @@ internal class ServiceInstallTests
     [OneTimeSetUp]
     public void MakePublishedFolder()
     {
-        var build = Path.Combine(RepositoryRoot(), "PiStreaming", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+        var build = Path.Combine(Repository.Root(), "PiStreaming", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
         published = Directory.CreateTempSubdirectory("pistreaming-published-").FullName;
         foreach (var file in Directory.EnumerateFiles(build))
         {
@@ -166,17 +166,5 @@ internal class ServiceInstallTests
                 File.Copy(entry.FullName, target);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PiStreaming.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.That(directory, Is.Not.Null, $"no PiStreaming.sln above {AppContext.BaseDirectory}");
-        return directory!.FullName;
     }
 }

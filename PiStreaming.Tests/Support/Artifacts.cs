@@ -6,13 +6,7 @@ internal static class Artifacts
     /// <summary>A path under artifacts/<paramref name="folder"/>, created if needed.</summary>
     public static string PathFor(string folder, string fileName)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PiStreaming.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var directory = Path.Combine(root?.FullName ?? Path.GetTempPath(), "artifacts", folder);
+        var directory = Path.Combine(Repository.FindRoot() ?? Path.GetTempPath(), "artifacts", folder);
         Directory.CreateDirectory(directory);
         return Path.Combine(directory, fileName);
     }

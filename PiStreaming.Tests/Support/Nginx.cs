@@ -58,7 +58,7 @@ internal sealed class Nginx : IDisposable
 
     /// <summary>A configuration file of the repository (docs/nginx/NAME), to take into a test's configuration.</summary>
     public static string RepositoryConfiguration(string name) =>
-        File.ReadAllText(Path.Combine(Path.GetDirectoryName(Artifacts.PathFor("nginx", "x"))!, "..", "..", "docs", "nginx", name));
+        File.ReadAllText(Path.Combine(Repository.Root(), "docs", "nginx", name));
 
     /// <summary>The location block the README gives (the server on plain http on loopback behind it).</summary>
     public static string ProxySnippet(int upstreamPort) => $$"""
