@@ -39,7 +39,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         this.metrics = metrics;
         this.sourceName = sourceName;
         this.audience = audience;
-        broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
+        broadcasters = streams.Offered;
         this.pipeline = pipeline;
         this.web = web;
         this.logger = logger;
@@ -114,9 +114,8 @@ internal sealed class StreamingServer : IAsyncDisposable
         var activity = new ViewerActivityLog(loggers.CreateLogger<Broadcaster>(), time);
         var audience = new Audience(options.MaxViewers, activity, metrics, time);
         var streams = createStreams(activity, metrics, time);
-        Broadcaster[] broadcasters = [.. new[] { streams.Mpeg1, streams.H264Viewers }.OfType<Broadcaster>()];
         var pipeline = createPipeline(streams, metrics, time);
-        metrics.Observe(() => broadcasters.Sum(b => b.TotalSkippedPictures), () => pipeline.SourceRestarts);
+        metrics.Observe(() => streams.Offered.Sum(b => b.TotalSkippedPictures), () => pipeline.SourceRestarts);
         var webSettings = new WebSettings(options.Bind, options.HttpPort, options.WebSocketPort, options.MaxViewers, options.BitrateKbps, options.AllowedOrigins,
             new PageLook(options.Color, options.BackgroundColor, options.FrameRate), options.SlowViewers.GiveUpAfter,
             new StreamDescription(sourceName, options.Width, options.Height, options.FrameRate, options.BitrateKbps), security?.Access, security?.Tls);

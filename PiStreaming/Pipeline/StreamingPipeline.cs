@@ -9,7 +9,11 @@ namespace PiStreaming.Pipeline;
 
 /// <summary>The video streams the pipeline feeds: MPEG-1, H.264 or both (a null broadcaster: not offered).</summary>
 /// <param name="H264">how H.264 is encoded from raw frames (not needed when the camera encodes it).</param>
-internal sealed record VideoStreams(Broadcaster? Mpeg1, Broadcaster? H264Viewers = null, H264Settings? H264 = null);
+internal sealed record VideoStreams(Broadcaster? Mpeg1, Broadcaster? H264Viewers = null, H264Settings? H264 = null)
+{
+    /// <summary>The broadcasters of the streams offered.</summary>
+    public Broadcaster[] Offered { get; } = [.. new[] { Mpeg1, H264Viewers }.OfType<Broadcaster>()];
+}
 
 /// <summary>
 /// One source, every output: the <see cref="FrameDistributor"/> hands each camera frame to the video
