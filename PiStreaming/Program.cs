@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PiStreaming;
 using PiStreaming.Fanout;
 using PiStreaming.Encoding;
@@ -36,7 +37,9 @@ if (sourceSpec is { Kind: SourceKind.File, Target: { } videoFile })
 {
     try
     {
-        options = ServerCommandLine.WithFileDefaults(options, parsed, await VideoFileProbe.ProbeAsync(videoFile, CancellationToken.None));
+        // Before the log exists: ffprobe's last stderr line goes into the one error line instead.
+        options = ServerCommandLine.WithFileDefaults(options, parsed,
+            await VideoFileProbe.ProbeAsync(videoFile, NullLogger.Instance, CancellationToken.None));
     }
     catch (VideoProbeException e)
     {
