@@ -4,7 +4,7 @@
 #   ./build.sh test                   run all tests; ends with "N passed, N failed"
 #   ./build.sh bench [latency|load|outputs|lean]   run a benchmark against the real server and print its numbers
 #   ./build.sh build                  only install and build
-#   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-arm64, linux-arm, linux-x64)
+#   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-x64: Native AOT; linux-arm64, linux-arm: ReadyToRun)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -87,7 +87,11 @@ ensure_arm64_libssl() {
   [ -f "$ARM64_LIBSSL/libssl.so.3" ] || { say "libssl3:arm64 has no libssl.so.3 in $ARM64_LIBSSL"; exit 1; }
 }
 
-# A self-contained server for a Raspberry Pi (or a PC): runs without .NET installed.
+# A self-contained server for a Raspberry Pi (or a PC): runs without .NET installed. linux-x64 is compiled with Native
+# AOT: one native executable, half the memory and a tenth of the start-up of ReadyToRun (docs/lean.md). The ARM builds
+# are ReadyToRun (ahead-of-time compiled code beside the IL, by crossgen2 from NuGet), which also works across
+# architectures: start-up under emulation is a few seconds instead of minutes of JIT. Native AOT does not
+# cross-compile here: it would need an ARM linker and an ARM sysroot with zlib.
 publish() {
   local rid=${1:-}
   case "$rid" in
@@ -97,22 +101,36 @@ publish() {
       exit 2
       ;;
   esac
+  local form=ready-to-run
+  [ "$rid" = linux-x64 ] && form=native-aot
+  local out="$ROOT/artifacts/publish/$rid"
+  publish_server "$rid" "$form" "$out"
+  say "published $rid ($form, self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"
+  echo "$out"
+}
+
+# publish_server RID native-aot|ready-to-run FOLDER: the server, its pages and the service's files in FOLDER.
+publish_server() {
+  local rid=$1 form=$2 out=$3 properties
   ensure_dotnet
   ensure_decoder
-  local out="$ROOT/artifacts/publish/$rid"
+  if [ "$form" = native-aot ]; then
+    # The ILCompiler links with clang and zlib (https://aka.ms/nativeaot-prerequisites).
+    ensure_packages clang:clang /usr/include/zlib.h:zlib1g-dev
+    properties=(-p:PublishAot=true)
+    say "publishing $rid with Native AOT (a few minutes on 2 cores)"
+  else
+    properties=(-p:PublishReadyToRun=true -p:PublishSingleFile=false)
+  fi
   rm -rf "$out"
-  # ReadyToRun (ahead-of-time compiled code beside the IL, by crossgen2 from NuGet) also works across
-  # architectures: start-up under emulation is a few seconds instead of minutes of JIT. Native AOT is not
-  # shipped (see publish_native_aot).
-  local ready_to_run=(-p:PublishReadyToRun=true)
-  dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained -p:PublishSingleFile=false \
-    "${ready_to_run[@]}" -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+  dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r "$rid" --self-contained "${properties[@]}" \
+    -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+  # Native AOT's debug symbols (PiStreaming.dbg, 40 MB) stay out of what is copied to a machine.
+  rm -f "$out"/*.dbg
   local file
   for file in PiStreaming static/index.html static/status.html static/jsmpg.js static/jmuxer.min.js install.sh uninstall.sh pistreaming.service pistreaming.sysusers pistreaming.conf; do
     [ -f "$out/$file" ] || { say "publish $rid: $out/$file is missing"; exit 1; }
   done
-  say "published $rid (self-contained, no .NET needed on the target; sudo ./install.sh there installs the service) to:"
-  echo "$out"
 }
 
 # Today's server for ./build.sh bench lean: main as it was before issue 14 (commit 653a9e5), built once into
@@ -130,18 +148,9 @@ lean_baseline() {
   dotnet build "$source/PiStreaming/PiStreaming.csproj" -c "$CONFIGURATION" -o "$LEAN_BASELINE" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
 }
 
-# Native AOT for this machine (x64), only to measure it (./build.sh bench lean): half the memory and a tenth of the
-# start-up, but FFMpegCore's reflection-based JSON does not run under it, so file: sources fail. It links with
-# the C compiler and zlib; for ARM it would also need an ARM linker and an ARM sysroot with zlib.
-LEAN_AOT="$ROOT/artifacts/lean-aot"
-publish_native_aot() {
-  ensure_packages gcc:gcc /usr/include/zlib.h:zlib1g-dev
-  rm -rf "$LEAN_AOT"
-  say "publishing the Native AOT experiment into artifacts/lean-aot (minutes)"
-  dotnet publish PiStreaming/PiStreaming.csproj -c "$CONFIGURATION" -r linux-x64 --self-contained -p:PublishAot=true \
-    -o "$LEAN_AOT" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
-  rm -f "$LEAN_AOT"/*.dbg
-}
+# The x64 server as the ARM builds ship it (ReadyToRun), only to measure it beside the published Native AOT build
+# (./build.sh bench lean).
+LEAN_R2R="$ROOT/artifacts/lean-r2r"
 
 run_tests() {
   # One formatting style (.editorconfig), checked like a test.
@@ -197,10 +206,10 @@ case "$command" in
     if [ "${1:-}" = "lean" ]; then
       shift
       lean_baseline
+      publish_server linux-x64 ready-to-run "$LEAN_R2R"
       publish linux-x64 >/dev/null
-      publish_native_aot
-      set -- lean --baseline "$LEAN_BASELINE/PiStreaming.dll" --build "published=$ROOT/artifacts/publish/linux-x64/PiStreaming" \
-        --build "aot=$LEAN_AOT/PiStreaming" "$@"
+      set -- lean --baseline "$LEAN_BASELINE/PiStreaming.dll" --build "r2r=$LEAN_R2R/PiStreaming" \
+        --build "published=$ROOT/artifacts/publish/linux-x64/PiStreaming" "$@"
     fi
     exec dotnet "$ROOT/PiStreaming.Benchmarks/bin/$CONFIGURATION/net10.0/PiStreaming.Benchmarks.dll" "$@"
     ;;

@@ -17,16 +17,13 @@ internal class ArmBuildTests
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private const ushort ElfMachineAarch64 = 0xB7;
-
     [Test]
     public async Task The_arm64_build_serves_the_page_and_video_that_ffmpeg_decodes_under_qemu()
     {
-        var root = Repository.Root();
-        var folder = await PublishAsync(root, "linux-arm64");
+        var folder = await PublishedBuild.PublishAsync("linux-arm64", PublishLimit);
         var executable = Path.Combine(folder, "PiStreaming");
-        Assert.That(ElfMachine(executable), Is.EqualTo(ElfMachineAarch64), "the published executable is an ARM64 program");
-        var libssl = Path.Combine(root, "artifacts", "qemu", "arm64", "usr", "lib", "aarch64-linux-gnu");
+        Assert.That(PublishedBuild.ElfMachine(executable), Is.EqualTo(PublishedBuild.ElfMachineAarch64), "the published executable is an ARM64 program");
+        var libssl = Path.Combine(Repository.Root(), "artifacts", "qemu", "arm64", "usr", "lib", "aarch64-linux-gnu");
         Assert.That(File.Exists(Path.Combine(libssl, "libssl.so.3")), Is.True, $"{libssl}/libssl.so.3 is missing: ./build.sh test unpacks it");
 
         var clock = Stopwatch.StartNew();
@@ -77,59 +74,5 @@ internal class ArmBuildTests
         Assert.That(help, Does.Contain("Raspberry Pi 3, 4, 5 and Zero 2 W (64-bit Raspberry Pi OS: ./build.sh publish linux-arm64)"));
         Assert.That(help, Does.Contain("(32-bit: linux-arm)"));
         Assert.That(help, Does.Contain("not on the ARMv6 Pi Zero, Zero W and Pi 1"));
-    }
-
-    /// <summary>Runs `./build.sh publish RID` and returns the folder it printed.</summary>
-    private static async Task<string> PublishAsync(string root, string rid)
-    {
-        var startInfo = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(root, "build.sh"));
-        startInfo.ArgumentList.Add("publish");
-        startInfo.ArgumentList.Add(rid);
-        // No build servers or reused nodes outlive the publish holding its output open.
-        startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        startInfo.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-        startInfo.Environment["UseSharedCompilation"] = "false";
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using (var cancel = new CancellationTokenSource(PublishLimit))
-        {
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"./build.sh publish {rid} took over {PublishLimit.TotalMinutes} min");
-            }
-        }
-
-        Assert.That(process.ExitCode, Is.Zero, $"./build.sh publish {rid}:\n{await errors}");
-        TestContext.Out.WriteLine($"./build.sh publish {rid}: {clock.Elapsed.TotalSeconds:F1} s");
-        var folder = (await output).Trim();
-        Assert.That(folder, Is.EqualTo(Path.Combine(root, "artifacts", "publish", rid)), "the folder it prints");
-        return folder;
-    }
-
-    /// <summary>e_machine of an ELF file: the CPU it is for.</summary>
-    private static ushort ElfMachine(string path)
-    {
-        var header = new byte[20];
-        using (var file = File.OpenRead(path))
-        {
-            file.ReadExactly(header);
-        }
-
-        Assert.That(header[..4], Is.EqualTo(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }), $"{path} is not an ELF file");
-        return BitConverter.ToUInt16(header, 18);
     }
 }

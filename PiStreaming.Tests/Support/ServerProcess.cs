@@ -38,12 +38,20 @@ internal sealed partial class ServerProcess : IDisposable
     public Process Process => process;
     public string StandardError => string.Join('\n', errorLines);
 
+    /// <summary>
+    /// The server the tests start: PiStreaming.dll built beside them, run with dotnet; or, when the environment variable
+    /// PISTREAMING_TEST_SERVER names one, that executable (e.g. the Native AOT build in artifacts/publish/linux-x64).
+    /// </summary>
+    public static IReadOnlyList<string> Command { get; } = Environment.GetEnvironmentVariable("PISTREAMING_TEST_SERVER") is { Length: > 0 } server
+        ? [Path.GetFullPath(server)]
+        : ["dotnet", Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll")];
+
     /// <param name="ownProcessGroup">start it as a process group leader (through setsid), like a shell job.</param>
     /// <param name="descriptorLimit">start it under `ulimit -n` of this many open files (soft and hard).</param>
     public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, bool ownProcessGroup = false,
         int? descriptorLimit = null)
     {
-        var startInfo = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
+        var startInfo = new ProcessStartInfo(ownProcessGroup ? "setsid" : Command[0])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -62,15 +70,14 @@ internal sealed partial class ServerProcess : IDisposable
             startInfo.ArgumentList.Add("-c");
             startInfo.ArgumentList.Add($"ulimit -n {limit} && exec \"$@\"");
             startInfo.ArgumentList.Add("bash");
-            startInfo.ArgumentList.Add("dotnet");
+            startInfo.ArgumentList.Add(Command[0]);
         }
         else if (ownProcessGroup)
         {
-            startInfo.ArgumentList.Add("dotnet");
+            startInfo.ArgumentList.Add(Command[0]);
         }
 
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiStreaming.dll"));
-        foreach (var argument in arguments)
+        foreach (var argument in Command.Skip(1).Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
