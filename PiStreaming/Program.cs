@@ -91,7 +91,18 @@ if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
     }
 }
 
-await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg) : null;
+// A webcam that offers H.264 at the size asked gives it to the H.264 viewers as it is, when only H.264 is wanted.
+WebcamInput? webcam = null;
+if (sourceSpec is { Kind: SourceKind.V4l2, Target: { } device })
+{
+    webcam = WebcamInput.Choose(options, device, await WebcamFormatQuery.AskAsync(ffmpeg, device, CancellationToken.None));
+    if (webcam.Why is { } why)
+    {
+        log.LogInformation("{Choice}", why);
+    }
+}
+
+await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg, webcam) : null;
 if (source is not null && JsmpgPictureLimit.StartupWarning(options) is { } warning)
 {
     log.LogWarning("{Warning}", warning);
