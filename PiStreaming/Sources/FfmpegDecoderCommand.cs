@@ -14,20 +14,20 @@ internal static class FfmpegDecoderCommand
 
     /// <summary>The webcam's own H.264 (see <see cref="WebcamInput"/>), for the H.264 viewers as it is.</summary>
     public static CameraCommand ForWebcamH264(ServerOptions options, string device, string ffmpegPath) =>
-        Create(options, ffmpegPath, $"webcam {device}", format => WebcamH264Arguments(device, format, options.FrameRate), WebcamWhenStopped(device))
-            with { DeliversH264 = true };
+        Create(options, ffmpegPath, $"webcam {device}", format => WebcamH264Arguments(device, format, options.FrameRate), WebcamWhenStopped(device),
+            deliversH264: true);
 
     public static CameraCommand ForFile(ServerOptions options, string path, string ffmpegPath) =>
         Create(options, ffmpegPath, $"video file {Path.GetFileName(path)}", format => FileArguments(path, format, options.FrameRate),
             $"Check that the file exists and plays (ffplay \"{path}\")");
 
-    // ffmpeg writes unpadded frames of the configured size and leaves any flips to the encoder.
+    // ffmpeg writes unpadded frames of the configured size (or H.264 of that size) and leaves any flips to the encoder.
     private static CameraCommand Create(ServerOptions options, string ffmpegPath, string name,
-        Func<FrameFormat, IReadOnlyList<string>> arguments, string whenStopped)
+        Func<FrameFormat, IReadOnlyList<string>> arguments, string whenStopped, bool deliversH264 = false)
     {
         var format = new FrameFormat(options.Width, options.Height);
         return new CameraCommand(name, [ffmpegPath], arguments(format), FrameLayout.Unpadded(format),
-            FlipsFrames: false, WhenMissing: Encoding.FfmpegEncoder.MissingMessage, WhenStopped: whenStopped);
+            FlipsFrames: false, WhenMissing: Encoding.FfmpegEncoder.MissingMessage, WhenStopped: whenStopped, DeliversH264: deliversH264);
     }
 
     /// <summary>ffmpeg's v4l2 input at the configured size and rate (the driver picks the nearest it has).</summary>
