@@ -4,7 +4,7 @@ namespace PiStreaming.Tests.Unit;
 
 public class WebcamFormatsTests
 {
-    // What ffmpeg 5.1 prints for `-f v4l2 -list_formats all -i /dev/video0` with a Logitech C920 (before its 2020 firmware dropped H.264).
+    // Lines as ffmpeg prints them for `-f v4l2 -list_formats all -i /dev/video0` (libavdevice/v4l2.c), with the sizes of a Logitech C920 that offers H.264.
     internal const string C920 = """
         [video4linux2,v4l2 @ 0x55f1c1e0] Raw       :     yuyv422 :           YUYV 4:2:2 : 640x480 160x90 160x120 176x144 320x180 320x240 352x288 432x240 640x360 800x448 800x600 864x480 960x720 1024x576 1280x720 1600x896 1920x1080 2304x1296 2304x1536
         [video4linux2,v4l2 @ 0x55f1c1e0] Compressed:        h264 :                H.264 : 640x480 160x90 160x120 176x144 320x180 320x240 352x288 432x240 640x360 800x448 800x600 864x480 960x720 1024x576 1280x720 1600x896 1920x1080

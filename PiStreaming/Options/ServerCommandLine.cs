@@ -34,7 +34,7 @@ internal static partial class ServerCommandLine
     private static readonly Option<VideoCodecs> Codec = new("--codec")
     {
         Description = "Video streams offered to browsers: mpeg1 (jsmpg.js, any browser), h264 (WebCodecs or Media Source Extensions; "
-            + "with --source rpicam the camera encodes it) or both (each browser takes H.264 if it can)",
+            + "with --source rpicam, or a webcam that offers H.264 at the size asked, the camera encodes it) or both (each browser takes H.264 if it can)",
         DefaultValueFactory = _ => Defaults.Codec,
     };
 
