@@ -141,9 +141,9 @@ await using (server)
         log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source!.Name, options.Width, options.Height,
             options.FrameRate, string.Join(", ", new[]
             {
-                options.Codec.HasH264()
-                    ? $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})"
-                    : null,
+                !options.Codec.HasH264() ? null
+                    : webcam is { PassesH264Through: true } ? "H.264 from the webcam (its own bitrate)"
+                    : $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})",
                 options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
             }.OfType<string>()));
     }

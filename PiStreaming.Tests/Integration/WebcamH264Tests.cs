@@ -49,7 +49,7 @@ internal class WebcamH264Tests
         Assert.That(server.ChildPids().Select(ServerProcess.CommandLineOf).ToList(), Has.Count.EqualTo(1).And.All.Contains("-input_format h264"));
         Assert.That(Descendants(server.Id).Select(ServerProcess.CommandLineOf), Has.None.Contains("libx264").And.None.Contains("mpeg1video"));
         Assert.That(server.StandardError, Does.Contain("webcam /dev/video5 offers H.264 at 640x480: passing it through"));
-        Assert.That(server.StandardError, Does.Contain("H.264 400 kbit/s (from the camera)"));
+        Assert.That(server.StandardError, Does.Contain("H.264 from the webcam (its own bitrate)"));
         Assert.That(server.StandardError, Does.Contain($"webcam /dev/video5: an IDR picture every {FakeH264Webcam.IdrInterval} pictures"));
 
         // MPEG-1 is not offered (no raw frames for it); snapshots decode the webcam's H.264 on demand, from an IDR picture
