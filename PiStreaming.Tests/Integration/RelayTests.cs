@@ -99,8 +99,11 @@ internal class RelayTests
         await firstOrigin.WaitUntilListeningAsync(Patience);
         await using var relay = await TestServer.StartRelayAsync(new Uri($"ws://127.0.0.1:{ports[0]}/video"));
         var relayVideo = new Uri(relay.HttpUri, "video").ToWebSocket();
+        var relayH264 = new Uri(relay.HttpUri, "video.h264").ToWebSocket();
         using var viewer = await WebSocketViewer.ConnectAsync(relayVideo);
+        using var h264Viewer = await WebSocketViewer.ConnectAsync(relayH264);
         Assert.That(await viewer.ReceiveMessagesAsync(3, Patience), Has.Count.EqualTo(3));
+        Assert.That(await h264Viewer.ReceiveMessagesAsync(3, Patience), Has.Count.EqualTo(3));
 
         firstOrigin.Signal(ServerProcess.SIGTERM);
         await firstOrigin.WaitForExitAsync(Patience);
@@ -113,7 +116,17 @@ internal class RelayTests
         {
         }
 
+        while (await h264Viewer.ReceiveMessageAsync(wait.Token) is not null)
+        {
+        }
+
         Assert.That(viewer.CloseStatus, Is.EqualTo((WebSocketCloseStatus)1012), "service restart: the page reconnects by itself");
+        Assert.That(h264Viewer.CloseStatus, Is.EqualTo((WebSocketCloseStatus)1012), "the H.264 viewers too");
+        using var h264Again = await WebSocketViewer.ConnectAsync(relayH264);
+        var units = await h264Again.ReceiveMessagesAsync(1 + 10, Patience);
+        Assert.That(units[0], Is.EqualTo(H264Probe.Header(256, 144)));
+        var decodedUnits = await H264Probe.DecodeAsync(units.Skip(1));
+        Assert.That((decodedUnits.Errors, decodedUnits.Sizes.Distinct().Single()), Is.EqualTo(("", (256, 144))));
         using var again = await WebSocketViewer.ConnectAsync(relayVideo);
         var messages = await again.ReceiveMessagesAsync(1 + 20, Patience);
         Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(256, 144))));
@@ -158,6 +171,9 @@ internal class RelayTests
 
         var messages = await viewer.ReceiveMessagesAsync(1 + 20, Patience);
         Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(320, 240))));
+        using var h264Viewer = await WebSocketViewer.ConnectAsync(new Uri(relay.HttpUri, "video.h264").ToWebSocket());
+        var units = await h264Viewer.ReceiveMessagesAsync(1 + 5, Patience);
+        Assert.That(units[0], Is.EqualTo(H264Probe.Header(320, 240)), "the H.264 stream with the same credentials");
         Assert.That(Relay.OriginStream.Redact(withCredentials), Is.EqualTo(video.ToString()), "the log shows no secret");
     }
 
