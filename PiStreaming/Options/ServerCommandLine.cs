@@ -54,8 +54,8 @@ internal static partial class ServerCommandLine
     {
         Description = "Where frames come from: testpattern (a moving test picture), stdin (raw I420 frames of the configured size), "
             + "rpicam (the Raspberry Pi camera, via rpicam-vid), v4l2[:/dev/videoN] (a USB webcam, default /dev/video0) "
-            + "file:PATH (a video file, looped) or relay:URL (another PiStreaming's stream, passed on without re-encoding: "
-            + "ws://HOST:8082/video or http://HOST:8082/stream.mpg; size and rate are the origin's)",
+            + "file:PATH (a video file, looped) or relay:URL (another PiStreaming's streams, passed on without re-encoding: "
+            + "ws://HOST:8082/video (MPEG-1 and H.264, as the origin offers) or http://HOST:8082/stream.mpg (MPEG-1); size and rate are the origin's)",
         DefaultValueFactory = _ => Defaults.Source,
         Validators = { CheckSource },
     };
