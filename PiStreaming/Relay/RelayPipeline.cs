@@ -31,11 +31,10 @@ internal sealed class RelayPipeline : IVideoPipeline
     {
         this.time = time;
         logger = loggers.CreateLogger<RelayPipeline>();
-        var logging = logger;
         streams =
         [
-            .. origin.Mpeg1 is { } mpeg1Origin ? [new RelayedStream(mpeg1Origin, Offered(mpeg1, "MPEG-1"), time, logging)] : Array.Empty<RelayedStream>(),
-            .. origin.H264 is { } h264Origin ? [new RelayedStream(h264Origin, Offered(h264, "H.264"), time, logging)] : Array.Empty<RelayedStream>(),
+            .. origin.Mpeg1 is { } mpeg1Origin ? [new RelayedStream(mpeg1Origin, Offered(mpeg1, "MPEG-1"), time, logger)] : Array.Empty<RelayedStream>(),
+            .. origin.H264 is { } h264Origin ? [new RelayedStream(h264Origin, Offered(h264, "H.264"), time, logger)] : Array.Empty<RelayedStream>(),
         ];
         // MPEG-1 is the cheaper one to decode.
         var decoded = streams[0];
