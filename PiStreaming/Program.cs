@@ -79,15 +79,23 @@ catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStre
 }
 
 await using var securityInForce = security;
-OriginStream? origin = null;
+RelayOrigin? origin = null;
 if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
 {
-    // A relay serves its origin's stream: it starts serving once it knows the stream's size and rate.
-    origin = await OriginStream.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
+    // A relay serves its origin's streams: it starts serving once it knows which they are, their size and rate.
+    origin = await RelayOrigin.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
     if (origin is null)
     {
         log.LogInformation("stopped");
         return 0;
+    }
+
+    if (origin.H264 is null && options.Publish.FirstOrDefault(t => !t.CarriesMpeg1) is { } rtmp)
+    {
+        await origin.DisposeAsync();
+        loggers.Dispose();
+        return Fail($"--publish {rtmp.Redacted}: RTMP (FLV) carries H.264 only, and the origin {origin.Name} offers no H.264 stream; "
+            + "publish to srt://, rtsp:// or udp://, which carry MPEG-1 too");
     }
 }
 
@@ -134,7 +142,8 @@ await using (server)
     var streamName = origin is not null ? $"relay of {origin.Name}" : source!.Name;
     if (origin is not null)
     {
-        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Format, origin.FrameRate);
+        log.LogInformation("relaying {Origin} ({Streams}, {Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Describe(), origin.Format,
+            origin.FrameRate);
     }
     else
     {
