@@ -79,19 +79,38 @@ catch (Exception e) when (e is PiStreaming.Access.CredentialsException or PiStre
 }
 
 await using var securityInForce = security;
-OriginStream? origin = null;
+RelayOrigin? origin = null;
 if (sourceSpec is { Kind: SourceKind.Relay, Target: { } originAddress })
 {
-    // A relay serves its origin's stream: it starts serving once it knows the stream's size and rate.
-    origin = await OriginStream.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
+    // A relay serves its origin's streams: it starts serving once it knows which they are, their size and rate.
+    origin = await RelayOrigin.ReachAsync(new Uri(originAddress), TimeProvider.System, loggers.CreateLogger<RelayPipeline>(), shutdown.Requested);
     if (origin is null)
     {
         log.LogInformation("stopped");
         return 0;
     }
+
+    if (origin.H264 is null && options.Publish.FirstOrDefault(t => !t.CarriesMpeg1) is { } rtmp)
+    {
+        await origin.DisposeAsync();
+        loggers.Dispose();
+        return Fail($"--publish {rtmp.Redacted}: RTMP (FLV) carries H.264 only, and the origin {origin.Name} offers no H.264 stream; "
+            + "publish to srt://, rtsp:// or udp://, which carry MPEG-1 too");
+    }
 }
 
-await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg) : null;
+// A webcam that offers H.264 at the size asked gives it to the H.264 viewers as it is, when only H.264 is wanted.
+WebcamInput? webcam = null;
+if (sourceSpec is { Kind: SourceKind.V4l2, Target: { } device })
+{
+    webcam = WebcamInput.Choose(options, device, await WebcamFormatQuery.AskAsync(ffmpeg, device, CancellationToken.None));
+    if (webcam.Why is { } why)
+    {
+        log.LogInformation("{Choice}", why);
+    }
+}
+
+await using var source = origin is null ? FrameSourceFactory.Create(options, loggers, ffmpeg, webcam) : null;
 if (source is not null && JsmpgPictureLimit.StartupWarning(options) is { } warning)
 {
     log.LogWarning("{Warning}", warning);
@@ -123,16 +142,17 @@ await using (server)
     var streamName = origin is not null ? $"relay of {origin.Name}" : source!.Name;
     if (origin is not null)
     {
-        log.LogInformation("relaying {Origin} ({Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Format, origin.FrameRate);
+        log.LogInformation("relaying {Origin} ({Streams}, {Format}, {Rate:0.##} fps), nothing re-encoded", origin.Name, origin.Describe(), origin.Format,
+            origin.FrameRate);
     }
     else
     {
         log.LogInformation("streaming {Source} at {Width}x{Height}, {Rate} fps: {Streams}", source!.Name, options.Width, options.Height,
             options.FrameRate, string.Join(", ", new[]
             {
-                options.Codec.HasH264()
-                    ? $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})"
-                    : null,
+                !options.Codec.HasH264() ? null
+                    : webcam is { PassesH264Through: true } ? "H.264 from the webcam (its own bitrate)"
+                    : $"H.264 {options.H264BitrateKbps} kbit/s ({(source.DeliversH264 ? "from the camera" : h264Encoder == H264EncoderKind.V4l2m2m ? "h264_v4l2m2m, hardware" : "libx264, software")})",
                 options.Codec.HasMpeg1() ? $"MPEG-1 {options.BitrateKbps} kbit/s" : null,
             }.OfType<string>()));
     }

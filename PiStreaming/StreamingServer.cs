@@ -86,21 +86,25 @@ internal sealed class StreamingServer : IAsyncDisposable
             assets, ffmpegPath, loggers, security, cancellationToken);
     }
 
-    /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s pictures (its size and rate are the stream's).</summary>
+    /// <summary>Starts a relay: the web server, then relaying <paramref name="origin"/>'s streams (their size and rate are the origin's).</summary>
     /// <param name="origin">connected already; the server owns it from here on.</param>
     /// <param name="security">who may watch and the certificate (null: open, plain http); owned by the caller.</param>
     /// <exception cref="IOException">a port cannot be bound.</exception>
     public static Task<StreamingServer> StartRelayAsync(
-        ServerOptions options, OriginStream origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
+        ServerOptions options, RelayOrigin origin, StaticAssets assets, string ffmpegPath, ILoggerFactory loggers, CancellationToken cancellationToken,
         ServerSecurity? security = null)
     {
-        // The relay passes on the origin's MPEG-1 stream only (relaying its H.264 stream is not built yet).
-        options = options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate, Codec = VideoCodecs.Mpeg1 };
+        // The relay offers the streams its origin offers.
+        var codecs = origin.Mpeg1 is null ? VideoCodecs.H264 : origin.H264 is null ? VideoCodecs.Mpeg1 : VideoCodecs.Both;
+        options = options with { Width = origin.Format.Width, Height = origin.Format.Height, FrameRate = origin.FrameRate, Codec = codecs };
         return StartAsync(options, $"relay of {origin.Name}",
-            (activity, metrics, time) =>
-                new VideoStreams(new Broadcaster(origin.Format, options.Latency, options.SlowViewers, origin.FrameRate, activity, metrics, time)),
-            (streams, metrics, time) =>
-                new RelayPipeline(origin, streams.Mpeg1!, ffmpegPath, options.MjpegQuality, options.EncoderLinger, metrics, time, loggers),
+            (activity, metrics, time) => new VideoStreams(
+                origin.Mpeg1 is { } mpeg1
+                    ? new Broadcaster(mpeg1.Format, options.Latency, options.SlowViewers, mpeg1.FrameRate ?? options.CodedFrameRate.Value, activity, metrics, time)
+                    : null,
+                origin.H264 is { } h264 ? Broadcaster.ForH264(h264.Format, options.SlowViewers, options.FrameRate, activity, metrics, time) : null),
+            (streams, metrics, time) => new RelayPipeline(origin, streams.Mpeg1, streams.H264Viewers, ffmpegPath, options.MjpegQuality, options.EncoderLinger,
+                metrics, time, loggers),
             assets, ffmpegPath, loggers, security, cancellationToken);
     }
 

@@ -7,7 +7,7 @@ namespace PiStreaming.Benchmarks.Latency;
 /// How long each relay hop holds a picture, without a browser in the way: one WebSocket viewer on every
 /// server of a <see cref="RelayChain"/> notes when each message arrives (same machine, same clock), and the
 /// same message (a relay passes the bytes on unchanged) arriving at relay N and at the server before it gives
-/// that hop's delay.
+/// that hop's delay. The viewers watch the stream the browser plays (MPEG-1 or H.264).
 /// </summary>
 internal sealed class HopTimer : IAsyncDisposable
 {
@@ -18,13 +18,14 @@ internal sealed class HopTimer : IAsyncDisposable
     {
     }
 
-    public static async Task<HopTimer> StartAsync(IEnumerable<BenchmarkServer> chain)
+    /// <param name="h264">time the H.264 stream (/video.h264), not MPEG-1.</param>
+    public static async Task<HopTimer> StartAsync(IEnumerable<BenchmarkServer> chain, bool h264)
     {
         var timer = new HopTimer();
         foreach (var server in chain)
         {
             var socket = new ClientWebSocket();
-            await socket.ConnectAsync(server.WebSocketUri, CancellationToken.None);
+            await socket.ConnectAsync(h264 ? new Uri(server.WebSocketUri, "video.h264") : server.WebSocketUri, CancellationToken.None);
             var arrivals = new Dictionary<string, long>();
             timer.viewers.Add((socket, arrivals, ReadAsync(socket, arrivals, timer.stop.Token)));
         }

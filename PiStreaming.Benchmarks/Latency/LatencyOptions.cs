@@ -8,7 +8,7 @@ namespace PiStreaming.Benchmarks.Latency;
 /// Each --compare string is one server run (its arguments split at spaces; a word starting with ?
 /// is the page's query instead, e.g. ?codec=mse); the arguments after -- go to every run. Without
 /// --compare there is one run. A run's "--relays N" puts N relays in a chain between the server and
-/// the browser; --relay-chain compares 0, 1 and 2 relays (MPEG-1, the stream relays pass on).
+/// the browser; --relay-chain compares 0, 1 and 2 relays, for MPEG-1 and for H.264 through WebCodecs (relays pass on both).
 /// </summary>
 internal sealed record LatencyOptions
 {
@@ -22,7 +22,7 @@ internal sealed record LatencyOptions
 
     public const string Usage =
         "usage: ./build.sh bench [latency] [--seconds N] [--loads N] [--viewers N] [--compare \"SERVER ARGS\" \"SERVER ARGS\" ...] [--relay-chain] [-- SERVER ARGS...]\n"
-        + "  a run's \"--relays N\" watches through N relays in a chain (origin -> relay -> ... -> browser); --relay-chain compares 0, 1 and 2";
+        + "  a run's \"--relays N\" watches through N relays in a chain (origin -> relay -> ... -> browser); --relay-chain compares 0, 1 and 2 (MPEG-1 and H.264)";
 
     /// <exception cref="FormatException">the arguments do not follow <see cref="Usage"/>.</exception>
     public static LatencyOptions Parse(IReadOnlyList<string> args)
@@ -42,7 +42,14 @@ internal sealed record LatencyOptions
                     options = options with { ExtraViewers = (int)Number(args, ++i, 0, 5000) };
                     break;
                 case "--relay-chain":
-                    options = options with { Runs = ["?codec=mpeg1", $"?codec=mpeg1 {RelayChain.Option} 1", $"?codec=mpeg1 {RelayChain.Option} 2"] };
+                    options = options with
+                    {
+                        Runs =
+                        [
+                            .. new[] { "?codec=mpeg1", "?codec=webcodecs" }.SelectMany(codec =>
+                                new[] { codec, $"{codec} {RelayChain.Option} 1", $"{codec} {RelayChain.Option} 2" }),
+                        ],
+                    };
                     break;
                 case "--compare":
                     var runs = new List<string>();

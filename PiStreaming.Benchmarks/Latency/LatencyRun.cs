@@ -61,11 +61,12 @@ internal sealed class LatencyRun(Chromium chromium, LatencyOptions options, Text
         var unreadableBefore = await PictureProbe.UnreadableCountAsync(page);
         var readingMsBefore = await PictureProbe.ReadingMsAsync(page);
         // The video encoder the page watches: libx264 when it plays H.264, mpeg1video otherwise.
-        var encoderPid = server.EncoderPid(await PictureProbe.CodecAsync(page) == "h264" ? "libx264" : "mpeg1video");
+        var playsH264 = await PictureProbe.CodecAsync(page) == "h264";
+        var encoderPid = server.EncoderPid(playsH264 ? "libx264" : "mpeg1video");
         var serverCpu = ProcessUsage.CpuTime(server.Pid);
         var encoderCpu = encoderPid is { } e ? ProcessUsage.CpuTime(e) : TimeSpan.Zero;
         var relayCpu = ProcessUsage.CpuTime(watched.Pid);
-        await using var hops = relays > 0 ? await HopTimer.StartAsync(chain.Servers) : null;
+        await using var hops = relays > 0 ? await HopTimer.StartAsync(chain.Servers, playsH264) : null;
         var clock = Stopwatch.StartNew();
         fleet?.BeginWindow();
         progress.WriteLine($"[{label}] measuring for {options.Seconds} s");

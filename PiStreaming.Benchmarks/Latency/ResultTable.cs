@@ -7,10 +7,9 @@ internal static class ResultTable
 {
     public static void Print(TextWriter output, IReadOnlyList<RunResult> runs)
     {
-        // Each relay hop's cost: against the first run without relays, per relay.
-        var direct = runs.FirstOrDefault(r => r.Relays == 0);
+        // Each relay hop's cost: against the last run without relays before it (with --relay-chain, the same codec's), per relay.
         string PerHop(RunResult r, double percentile) =>
-            r.Relays == 0 || direct is null
+            r.Relays == 0 || runs.Take(runs.ToList().IndexOf(r)).LastOrDefault(d => d.Relays == 0) is not { } direct
                 ? "-"
                 : Number((Statistics.Percentile(r.LatenciesMs.ToList(), percentile) - Statistics.Percentile(direct.LatenciesMs.ToList(), percentile)) / r.Relays, "F1");
         var rows = new (string Name, Func<RunResult, string> Value)[]

@@ -118,6 +118,24 @@ internal class H264PageTests
         AssertShowsThePattern(first, second, 640, 480);
     }
 
+    [Test]
+    public async Task The_page_of_a_relay_plays_the_origins_H264_with_WebCodecs()
+    {
+        await using var relay = await TestServer.StartRelayAsync(new Uri($"ws://127.0.0.1:{server.Server.HttpPort}/video"));
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(relay.HttpUri, "index.html").ToString());
+
+        var first = await PictureProbe.CaptureNextAsync(page, 8, Patience);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var second = await PictureProbe.CaptureNextAsync(page, 8, Patience);
+        await Artifacts.ScreenshotAsync(page, "relay-h264-webcodecs");
+
+        Assert.That(await page.GetAttributeAsync("html", "data-codec"), Is.EqualTo("webcodecs"), "the relay offers H.264 as its origin does");
+        Assert.That(await PictureProbe.CodecAsync(page), Is.EqualTo("h264"));
+        AssertShowsThePattern(first, second, 640, 480);
+    }
+
     private static void AssertShowsThePattern(CapturedPicture first, CapturedPicture second, int width, int height)
     {
         Assert.That(first.Stamp, Is.Not.Null, "the first picture's frame stamp reads back");

@@ -13,22 +13,28 @@ internal class PublishingTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     // ffmpeg as the media server: an SRT listener, or an RTSP server taking ANNOUNCE and RECORD; it records 3 s into MPEG-TS.
-    [TestCase("srt", "mpeg1video")]
-    [TestCase("rtsp", "mpeg1video")]
-    [TestCase("srt", "h264")]
-    public async Task The_stream_reaches_a_media_server_that_comes_up_later_with_its_size_and_rate(string protocol, string codec)
+    // From a relay: the origin's H.264, which the relay passes on.
+    [TestCase("srt", "mpeg1video", false)]
+    [TestCase("rtsp", "mpeg1video", false)]
+    [TestCase("srt", "h264", false)]
+    [TestCase("srt", "h264", true)]
+    public async Task The_stream_reaches_a_media_server_that_comes_up_later_with_its_size_and_rate(string protocol, string codec, bool fromRelay)
     {
         var port = FreePorts.Pick(1)[0];
         var target = protocol == "srt" ? $"srt://127.0.0.1:{port}" : $"rtsp://127.0.0.1:{port}/live/camera";
         Assert.That(PublishTarget.TryParse(target, out var publish, out var error), Is.True, error);
-        await using var server = await TestServer.StartAsync(new ServerOptions
+        var options = new ServerOptions
         {
             Width = 320,
             Height = 240,
             FrameRate = 24,
             Codec = codec == "mpeg1video" ? VideoCodecs.Mpeg1 : VideoCodecs.Both,
             Publish = [publish],
-        });
+        };
+        await using var origin = fromRelay ? await TestServer.StartAsync(options with { Publish = [] }) : null;
+        await using var server = origin is null
+            ? await TestServer.StartAsync(options)
+            : await TestServer.StartRelayAsync(new Uri($"ws://127.0.0.1:{origin.Server.HttpPort}/video"), new ServerOptions { Publish = [publish] });
 
         // The media server is not up yet: the publisher fails and tries again, while viewers watch undisturbed.
         using (var viewer = await WebSocketViewer.ConnectAsync(server.WebSocketUri))

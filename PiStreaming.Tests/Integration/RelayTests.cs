@@ -71,23 +71,30 @@ internal class RelayTests
         await firstOrigin.WaitUntilListeningAsync(Patience);
         await using var relay = await TestServer.StartRelayAsync(new Uri($"ws://127.0.0.1:{ports[0]}/video"));
         using var viewer = await WebSocketViewer.ConnectAsync(new Uri(relay.HttpUri, "video").ToWebSocket());
+        using var h264Viewer = await WebSocketViewer.ConnectAsync(new Uri(relay.HttpUri, "video.h264").ToWebSocket());
         var before = await viewer.ReceiveMessagesAsync(1 + 10, Patience);
-        Assert.That(before, Has.Count.EqualTo(11));
+        var h264Before = await h264Viewer.ReceiveMessagesAsync(1 + 10, Patience);
+        Assert.That((before.Count, h264Before.Count), Is.EqualTo((11, 11)));
 
         firstOrigin.Signal(ServerProcess.SIGTERM);
         Assert.That(await firstOrigin.WaitForExitAsync(Patience), Is.Zero);
         firstOrigin.Dispose();
-        Assert.That(relay.Server.ViewerCount, Is.EqualTo(1), "the relay keeps its viewer while the origin is gone");
+        Assert.That(relay.Server.ViewerCount, Is.EqualTo(2), "the relay keeps its MPEG-1 and H.264 viewers while the origin is gone");
 
         using var secondOrigin = ServerProcess.Start(originArguments);
         await secondOrigin.WaitUntilListeningAsync(Patience);
         var after = await viewer.ReceiveMessagesAsync(30, Patience);
+        var h264After = await h264Viewer.ReceiveMessagesAsync(30, Patience);
 
-        Assert.That(after, Has.Count.EqualTo(30), "pictures again once the origin is back");
-        Assert.That(viewer.State, Is.EqualTo(WebSocketState.Open));
+        Assert.That((after.Count, h264After.Count), Is.EqualTo((30, 30)), "pictures again once the origin is back");
+        Assert.That((viewer.State, h264Viewer.State), Is.EqualTo((WebSocketState.Open, WebSocketState.Open)));
         var decoded = await FfmpegProbe.DecodeAsync(before.Skip(1).Concat(after).SelectMany(m => m).ToArray());
         Assert.That((decoded.Width, decoded.Height, decoded.Errors), Is.EqualTo((320, 240, "")), "the stream goes on across the restart");
         Assert.That(decoded.Frames, Is.EqualTo(before.Count - 2 + after.Count), "every picture before and after decodes (low latency: one message is only a start code)");
+        var units = h264Before.Skip(1).Concat(h264After).ToList();
+        var decodedUnits = await H264Probe.DecodeAsync(units);
+        Assert.That((decodedUnits.Errors, decodedUnits.Sizes.Count), Is.EqualTo(("", units.Count)), "H.264 too: every access unit before and after decodes");
+        Assert.That(decodedUnits.Sizes.Distinct(), Is.EqualTo(new[] { (320, 240) }));
     }
 
     [Test]
@@ -99,8 +106,11 @@ internal class RelayTests
         await firstOrigin.WaitUntilListeningAsync(Patience);
         await using var relay = await TestServer.StartRelayAsync(new Uri($"ws://127.0.0.1:{ports[0]}/video"));
         var relayVideo = new Uri(relay.HttpUri, "video").ToWebSocket();
+        var relayH264 = new Uri(relay.HttpUri, "video.h264").ToWebSocket();
         using var viewer = await WebSocketViewer.ConnectAsync(relayVideo);
+        using var h264Viewer = await WebSocketViewer.ConnectAsync(relayH264);
         Assert.That(await viewer.ReceiveMessagesAsync(3, Patience), Has.Count.EqualTo(3));
+        Assert.That(await h264Viewer.ReceiveMessagesAsync(3, Patience), Has.Count.EqualTo(3));
 
         firstOrigin.Signal(ServerProcess.SIGTERM);
         await firstOrigin.WaitForExitAsync(Patience);
@@ -113,7 +123,17 @@ internal class RelayTests
         {
         }
 
+        while (await h264Viewer.ReceiveMessageAsync(wait.Token) is not null)
+        {
+        }
+
         Assert.That(viewer.CloseStatus, Is.EqualTo((WebSocketCloseStatus)1012), "service restart: the page reconnects by itself");
+        Assert.That(h264Viewer.CloseStatus, Is.EqualTo((WebSocketCloseStatus)1012), "the H.264 viewers too");
+        using var h264Again = await WebSocketViewer.ConnectAsync(relayH264);
+        var units = await h264Again.ReceiveMessagesAsync(1 + 10, Patience);
+        Assert.That(units[0], Is.EqualTo(H264Probe.Header(256, 144)));
+        var decodedUnits = await H264Probe.DecodeAsync(units.Skip(1));
+        Assert.That((decodedUnits.Errors, decodedUnits.Sizes.Distinct().Single()), Is.EqualTo(("", (256, 144))));
         using var again = await WebSocketViewer.ConnectAsync(relayVideo);
         var messages = await again.ReceiveMessagesAsync(1 + 20, Patience);
         Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(256, 144))));
@@ -158,6 +178,9 @@ internal class RelayTests
 
         var messages = await viewer.ReceiveMessagesAsync(1 + 20, Patience);
         Assert.That(messages[0], Is.EqualTo(JsmpHeader.Create(new FrameFormat(320, 240))));
+        using var h264Viewer = await WebSocketViewer.ConnectAsync(new Uri(relay.HttpUri, "video.h264").ToWebSocket());
+        var units = await h264Viewer.ReceiveMessagesAsync(1 + 5, Patience);
+        Assert.That(units[0], Is.EqualTo(H264Probe.Header(320, 240)), "the H.264 stream with the same credentials");
         Assert.That(Relay.OriginStream.Redact(withCredentials), Is.EqualTo(video.ToString()), "the log shows no secret");
     }
 

@@ -50,7 +50,7 @@ internal sealed class TestServer : IAsyncDisposable
         options = (options ?? new ServerOptions()) with { HttpPort = 0, WebSocketPort = 0, Bind = IPAddress.Loopback, Source = $"relay:{origin}" };
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var stream = await OriginStream.ConnectAsync(origin, timeout.Token);
+        var stream = await RelayOrigin.ConnectAsync(origin, timeout.Token);
         var ffmpeg = ExecutableLocator.Find("ffmpeg") ?? throw new InvalidOperationException("ffmpeg is needed for these tests (./build.sh test installs it)");
         var security = ServerSecurity.Load(options, loggers, TimeProvider.System);
         var server = await StreamingServer.StartRelayAsync(options, stream, StaticAssets.Load(StaticAssets.DefaultDirectory), ffmpeg, loggers,

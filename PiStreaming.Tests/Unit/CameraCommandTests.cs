@@ -57,6 +57,22 @@ public class CameraCommandTests
     }
 
     [Test]
+    public void Webcams_own_h264_is_copied_by_ffmpeg_as_annex_b_without_decoding()
+    {
+        var options = new ServerOptions { Source = "v4l2:/dev/video2", Codec = VideoCodecs.H264, Width = 1280, Height = 720, FrameRate = 30 };
+        var command = FfmpegDecoderCommand.ForWebcamH264(options, "/dev/video2", "/opt/ffmpeg/bin/ffmpeg");
+        Assert.That(command.Programs, Is.EqualTo(new[] { "/opt/ffmpeg/bin/ffmpeg" }));
+        Assert.That(Line(command.Arguments), Is.EqualTo(
+            "-hide_banner -nostats -nostdin -loglevel warning -f v4l2 -input_format h264 -framerate 30 -video_size 1280x720 -i /dev/video2 "
+            + "-map 0:v:0 -c:v copy -f h264 -flush_packets 1 pipe:1"));
+        Assert.That(command.DeliversH264, Is.True);
+
+        var passedThrough = FrameSourceFactory.Create(options, NullLoggerFactory.Instance, "ffmpeg", new WebcamInput(true, null));
+        var raw = FrameSourceFactory.Create(options, NullLoggerFactory.Instance, "ffmpeg", new WebcamInput(false, null));
+        Assert.That((passedThrough.DeliversH264, raw.DeliversH264), Is.EqualTo((true, false)));
+    }
+
+    [Test]
     public void File_is_played_at_its_own_speed_and_looped()
     {
         var arguments = FfmpegDecoderCommand.FileArguments("/srv/clip one.mp4", new FrameFormat(640, 480), 24);

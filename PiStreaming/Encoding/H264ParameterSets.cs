@@ -2,7 +2,7 @@ namespace PiStreaming.Encoding;
 
 /// <summary>
 /// Makes every IDR picture a join point: remembers the stream's latest SPS and PPS and puts them in front
-/// of an IDR picture that comes without them (the Pi's hardware encoder writes them only once; libx264 and
+/// of an IDR picture that comes without them (the Pi's hardware encoder and many webcams write them only once; libx264 and
 /// rpicam-vid --inline repeat them already, and those pictures pass unchanged).
 /// </summary>
 internal sealed class H264ParameterSets

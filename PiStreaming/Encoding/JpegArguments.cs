@@ -27,15 +27,21 @@ internal static class JpegArguments
     }
 
     /// <summary>
-    /// The JPEG decoder of a relay: an MPEG-1 stream in on stdin (as viewers get it), one JPEG per decoded
-    /// picture out. Nothing is probed or buffered: each picture is decoded as soon as its last byte is in.
+    /// The JPEG decoder of a relay: the MPEG-1 stream (or the H.264 one, when the origin offers only that) in on
+    /// stdin, as viewers get it; one JPEG per decoded picture out. Nothing is probed or buffered: each picture is
+    /// decoded as soon as the decoder knows it is whole.
     /// </summary>
-    public static IReadOnlyList<string> ForMpeg1Stream(int quality) =>
+    public static IReadOnlyList<string> ForRelayedStream(int quality, bool h264Input) =>
     [
-        // Errors only: with nothing probed, ffmpeg would warn at every start that it cannot estimate the rate.
-        "-hide_banner", "-nostats", "-loglevel", "error",
-        "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer", "-flags", "low_delay",
-        "-f", "mpegvideo", "-i", "pipe:0",
+        .. h264Input
+            ? H264In
+            :
+            [
+                // Errors only: with nothing probed, ffmpeg would warn at every start that it cannot estimate the rate.
+                "-hide_banner", "-nostats", "-loglevel", "error",
+                "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer", "-flags", "low_delay",
+                "-f", "mpegvideo", "-i", "pipe:0",
+            ],
         .. FfmpegArguments.Filters(["scale=out_range=full", "format=yuv420p"]),
         "-color_range", "pc", "-strict", "unofficial",
         "-c:v", "mjpeg", "-q:v", Scale(quality).ToString(CultureInfo.InvariantCulture),

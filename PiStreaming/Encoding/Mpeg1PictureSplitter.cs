@@ -11,7 +11,7 @@ namespace PiStreaming.Encoding;
 /// needs); the relay puts the latest one back, so every I picture it passes on is a join point again.
 /// </para>
 /// </summary>
-internal sealed class Mpeg1PictureSplitter
+internal sealed class Mpeg1PictureSplitter : IPictureSplitter
 {
     /// <summary>More than this without a picture boundary is not an MPEG-1 stream from a PiStreaming origin.</summary>
     public const int MaxPictureBytes = 4 * 1024 * 1024;
@@ -29,6 +29,15 @@ internal sealed class Mpeg1PictureSplitter
 
     /// <summary>The stream's latest sequence header, once one has arrived.</summary>
     public SequenceHeader? Sequence { get; private set; }
+
+    bool IPictureSplitter.Started => Sequence is not null;
+
+    FrameFormat? IPictureSplitter.Format => Sequence?.Format;
+
+    double? IPictureSplitter.FrameRate => Sequence?.FrameRate;
+
+    // Message boundaries mean nothing here: the pictures are found from their start codes.
+    void IPictureSplitter.Append(ReadOnlySpan<byte> data, bool endOfMessage, List<EncodedPicture> completed) => Append(data, completed);
 
     /// <summary>Adds the next bytes of the stream and appends every picture they complete to <paramref name="completed"/>.</summary>
     /// <exception cref="InvalidDataException">the bytes are not an MPEG-1 stream.</exception>

@@ -52,8 +52,15 @@ internal sealed class Broadcaster
         this.activity = activity;
         this.time = time;
         // Half the backlog at most, so a viewer starting with the whole cache is far from skipping.
-        joinCache = new JoinCache(Math.Max(1, maxBacklogPictures / 2));
+        JoinCachePictures = Math.Max(1, maxBacklogPictures / 2);
+        joinCache = new JoinCache(JoinCachePictures);
     }
+
+    /// <summary>
+    /// The longest run of pictures from a join point that a new viewer is given at once; a stream whose join
+    /// points are further apart makes a new viewer wait for the next one.
+    /// </summary>
+    public int JoinCachePictures { get; }
 
     /// <summary>For the H.264 stream: one access unit per message, whatever the latency mode.</summary>
     public static Broadcaster ForH264(FrameFormat format, SlowViewerPolicy slowViewers, double picturesPerSecond, ViewerActivityLog activity,

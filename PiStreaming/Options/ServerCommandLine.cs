@@ -34,7 +34,7 @@ internal static partial class ServerCommandLine
     private static readonly Option<VideoCodecs> Codec = new("--codec")
     {
         Description = "Video streams offered to browsers: mpeg1 (jsmpg.js, any browser), h264 (WebCodecs or Media Source Extensions; "
-            + "with --source rpicam the camera encodes it) or both (each browser takes H.264 if it can)",
+            + "with --source rpicam, or a webcam that offers H.264 at the size asked, the camera encodes it) or both (each browser takes H.264 if it can)",
         DefaultValueFactory = _ => Defaults.Codec,
     };
 
@@ -54,8 +54,8 @@ internal static partial class ServerCommandLine
     {
         Description = "Where frames come from: testpattern (a moving test picture), stdin (raw I420 frames of the configured size), "
             + "rpicam (the Raspberry Pi camera, via rpicam-vid), v4l2[:/dev/videoN] (a USB webcam, default /dev/video0) "
-            + "file:PATH (a video file, looped) or relay:URL (another PiStreaming's stream, passed on without re-encoding: "
-            + "ws://HOST:8082/video or http://HOST:8082/stream.mpg; size and rate are the origin's)",
+            + "file:PATH (a video file, looped) or relay:URL (another PiStreaming's streams, passed on without re-encoding: "
+            + "ws://HOST:8082/video (MPEG-1 and H.264, as the origin offers) or http://HOST:8082/stream.mpg (MPEG-1); size and rate are the origin's)",
         DefaultValueFactory = _ => Defaults.Source,
         Validators = { CheckSource },
     };
@@ -164,12 +164,12 @@ internal static partial class ServerCommandLine
 
         root.Validators.Add(r =>
         {
-            // RTMP (FLV) carries H.264 only: it needs the H.264 stream, which a relay does not pass on.
+            // RTMP (FLV) carries H.264 only: it needs the H.264 stream (a relay has it when its origin has; Program checks that once it knows).
             if (r.GetValue(Publish) is { } targets && targets.FirstOrDefault(t => Publishing.PublishTarget.TryParse(t, out var target, out _) && !target.CarriesMpeg1)
-                is { } rtmp && (!r.GetValue(Codec).HasH264() || r.GetValue(Source)?.StartsWith("relay:", StringComparison.Ordinal) == true))
+                is { } rtmp && !r.GetValue(Codec).HasH264() && r.GetValue(Source)?.StartsWith("relay:", StringComparison.Ordinal) != true)
             {
-                r.AddError($"--publish {Publishing.PublishTarget.Parse(rtmp).Redacted}: RTMP (FLV) carries H.264 only; publish with --codec h264 or both "
-                    + "(not from a relay), or to srt://, rtsp:// or udp://, which carry MPEG-1 too");
+                r.AddError($"--publish {Publishing.PublishTarget.Parse(rtmp).Redacted}: RTMP (FLV) carries H.264 only; publish with --codec h264 or both, "
+                    + "or to srt://, rtsp:// or udp://, which carry MPEG-1 too");
             }
 
             if (r.GetValue(HttpPort) == r.GetValue(WebSocketPort) && r.GetValue(HttpPort) != 0)

@@ -20,8 +20,9 @@ internal sealed record VideoStreams(Broadcaster? Mpeg1, Broadcaster? H264Viewers
 /// encoders (MPEG-1 and H.264, always running; their pictures go to a <see cref="Broadcaster"/> each) and,
 /// while someone watches MJPEG or asks for snapshots, to the JPEG encoder (its pictures go to a
 /// <see cref="LatestPicture"/>). Each encoder has its own small queue, so a slow one never holds up the
-/// camera or the others. A camera that encodes H.264 itself (<see cref="IFrameSource.DeliversH264"/>) is
-/// passed through to the H.264 viewers, and the JPEG encoder decodes its stream.
+/// camera or the others. A camera that encodes H.264 itself (<see cref="IFrameSource.DeliversH264"/>: rpicam-vid, or a
+/// webcam) is passed through to the H.264 viewers, with SPS and PPS before every IDR picture
+/// (<see cref="JoinableH264Source"/>), and the JPEG encoder decodes its stream.
 /// </summary>
 internal sealed class StreamingPipeline : IVideoPipeline
 {
@@ -49,6 +50,7 @@ internal sealed class StreamingPipeline : IVideoPipeline
     public StreamingPipeline(IFrameSource source, EncoderSettings settings, TimeSpan frameInterval, int jpegQuality, TimeSpan linger, VideoStreams streams,
         ServerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
+        source = source.DeliversH264 ? new JoinableH264Source(source) : source;
         this.source = source;
         var logger = loggers.CreateLogger<StreamingPipeline>();
         var jpegCounters = metrics.Encoder(JpegEncoderName);
@@ -84,21 +86,27 @@ internal sealed class StreamingPipeline : IVideoPipeline
 
         if (streams.H264Viewers is { } h264Viewers)
         {
-            var parameterSets = new H264ParameterSets();
             var counters = metrics.Encoder(H264EncoderName);
-            void PublishH264(ReadOnlyMemory<byte> unit, long frameReadAt) =>
-                h264Viewers.Publish(parameterSets.Complete(H264AccessUnit.Parse(unit, frameReadAt)));
             if (source.DeliversH264)
             {
+                // Its IDR pictures carry their SPS and PPS already (JoinableH264Source).
                 var units = NextQueue(counters);
-                videoLoops.Add(cancellationToken => PassOnAsync(units, PublishH264, counters, cancellationToken));
+                var idrIntervals = new IdrIntervalLog(source.Name, h264Viewers.JoinCachePictures, time, logger);
+                videoLoops.Add(cancellationToken => PassOnAsync(units, (unit, frameReadAt) =>
+                {
+                    var picture = H264AccessUnit.Parse(unit, frameReadAt);
+                    idrIntervals.Observe(picture);
+                    h264Viewers.Publish(picture);
+                }, counters, cancellationToken));
             }
             else
             {
                 var h264 = streams.H264 ?? throw new ArgumentException("H.264 settings are needed to encode H.264", nameof(streams));
                 var h264Arguments = H264Arguments.For(settings, h264);
+                var parameterSets = new H264ParameterSets();
                 var loop = new EncoderLoop("H.264 encoder", () => FfmpegEncoder.Start(settings.FfmpegPath, h264Arguments, settings.Format, logger),
-                    NextQueue(counters), PublishH264, counters, time, logger);
+                    NextQueue(counters), (unit, frameReadAt) => h264Viewers.Publish(parameterSets.Complete(H264AccessUnit.Parse(unit, frameReadAt))),
+                    counters, time, logger);
                 videoLoops.Add(loop.RunAsync);
             }
         }

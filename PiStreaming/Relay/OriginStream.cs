@@ -1,16 +1,15 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using PiStreaming.Encoding;
-using PiStreaming.Processes;
 
 namespace PiStreaming.Relay;
 
 /// <summary>
-/// One connection to another PiStreaming server (the origin): its video WebSocket (ws://HOST:8082/video,
-/// or any path on its --ws-port) or its media-player stream (http://HOST:8082/stream.mpg). Yields the
-/// origin's MPEG-1 pictures as they arrive, each whole and unchanged; nothing is decoded.
+/// One connection to another PiStreaming server (the origin), for one of its streams (<see cref="OriginCodec"/>):
+/// its MPEG-1 video WebSocket (ws://HOST:8082/video, or any path on its --ws-port) or media-player stream
+/// (http://HOST:8082/stream.mpg), or its H.264 video WebSocket (/video.h264). Yields the origin's pictures as
+/// they arrive, each whole and unchanged (an <see cref="IPictureSplitter"/> finds them); nothing is decoded.
 /// </summary>
 internal sealed class OriginStream : IAsyncDisposable
 {
@@ -19,15 +18,18 @@ internal sealed class OriginStream : IAsyncDisposable
 
     private const int ReadBufferBytes = 64 * 1024;
 
-    private readonly Func<Memory<byte>, CancellationToken, ValueTask<int>> read;
+    private readonly Func<Memory<byte>, CancellationToken, ValueTask<(int Count, bool EndOfMessage)>> read;
     private readonly IDisposable connection;
-    private readonly Mpeg1PictureSplitter splitter = new();
+    private readonly IPictureSplitter splitter;
     private readonly List<EncodedPicture> arrived = [];
     private readonly byte[] readBuffer = new byte[ReadBufferBytes];
 
-    private OriginStream(Uri address, Func<Memory<byte>, CancellationToken, ValueTask<int>> read, IDisposable connection, FrameFormat? announced)
+    private OriginStream(Uri address, OriginCodec codec, Func<Memory<byte>, CancellationToken, ValueTask<(int Count, bool EndOfMessage)>> read,
+        IDisposable connection, FrameFormat? announced)
     {
         Address = address;
+        Codec = codec;
+        splitter = codec.CreateSplitter();
         this.read = read;
         this.connection = connection;
         Format = announced ?? default;
@@ -35,81 +37,43 @@ internal sealed class OriginStream : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public OriginCodec Codec { get; }
+
     /// <summary>The address for the log: without user, password or query (a token may be in either).</summary>
     public string Name => Redact(Address);
 
     /// <summary>An address without user, password or query.</summary>
     public static string Redact(Uri address) => $"{address.Scheme}://{address.Authority.Split('@')[^1]}{address.AbsolutePath}";
 
-    /// <summary>The pictures' size: the jsmp header's (WebSocket), or the first sequence header's (/stream.mpg).</summary>
+    /// <summary>The pictures' size: the WebSocket header's (jsmp or h264), or the first sequence header's (/stream.mpg).</summary>
     public FrameFormat Format { get; private set; }
 
-    /// <summary>The stream's coded frame rate, from its first sequence header.</summary>
-    public double FrameRate { get; private set; }
+    /// <summary>The stream's frame rate: MPEG-1's coded rate from its first sequence header, H.264's from its first SPS (null if it states none).</summary>
+    public double? FrameRate { get; private set; }
 
     /// <summary>Connects and reads up to the first picture a viewer can start with, which tells the stream's size and rate.</summary>
+    /// <exception cref="StreamNotOfferedException">the origin answered 404: it does not offer this stream (--codec).</exception>
     /// <exception cref="OriginUnavailableException">the origin cannot be reached, refuses, or sends no PiStreaming video.</exception>
-    public static async Task<OriginStream> ConnectAsync(Uri address, CancellationToken cancellationToken)
+    public static async Task<OriginStream> ConnectAsync(Uri address, OriginCodec codec, CancellationToken cancellationToken)
     {
         OriginStream? stream = null;
         try
         {
             stream = address.Scheme is "ws" or "wss"
-                ? await OpenWebSocketAsync(address, cancellationToken)
-                : await OpenHttpAsync(address, cancellationToken);
+                ? await OpenWebSocketAsync(address, codec, cancellationToken)
+                : await OpenHttpAsync(address, codec, cancellationToken);
             await stream.ReadUntilSequenceHeaderAsync(cancellationToken);
             return stream;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsOriginFailure(e))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsOriginFailure(e) && e is not OriginUnavailableException)
         {
             stream?.connection.Dispose();
-            throw new OriginUnavailableException(e is OriginUnavailableException ? e.Message : $"{Redact(address)}: {Describe(e)}");
+            throw new OriginUnavailableException($"{Redact(address)}: {Describe(e)}");
         }
         catch
         {
             stream?.connection.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Connects as <see cref="ConnectAsync"/> does, trying again with a <see cref="RetryBackoff"/> (one log line per
-    /// failure) for as long as it takes: an origin that is not up yet is waited for, as a camera is.
-    /// </summary>
-    /// <returns>the connection, or null when <paramref name="stop"/> completed first.</returns>
-    public static async Task<OriginStream?> ReachAsync(Uri address, TimeProvider time, ILogger logger, Task stop)
-    {
-        using var stopping = new CancellationTokenSource();
-        _ = stop.ContinueWith(_ =>
-        {
-            try
-            {
-                stopping.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Reached the origin long before the stop.
-            }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        var backoff = new RetryBackoff(time);
-        while (true)
-        {
-            try
-            {
-                return await ConnectAsync(address, stopping.Token);
-            }
-            catch (OriginUnavailableException e)
-            {
-                if (!await backoff.WaitAfterFailureAsync(
-                        delay => logger.LogWarning("cannot relay yet: {Reason}; trying again in {Seconds} s", e.Message, delay.TotalSeconds), stopping.Token))
-                {
-                    return null;
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return null;
-            }
         }
     }
 
@@ -140,7 +104,7 @@ internal sealed class OriginStream : IAsyncDisposable
 
     private async Task ReadUntilSequenceHeaderAsync(CancellationToken cancellationToken)
     {
-        while (splitter.Sequence is null || arrived.Count == 0)
+        while (!splitter.Started || arrived.Count == 0)
         {
             if (!await ReadMoreAsync(cancellationToken))
             {
@@ -148,10 +112,10 @@ internal sealed class OriginStream : IAsyncDisposable
             }
         }
 
-        FrameRate = splitter.Sequence.FrameRate;
+        FrameRate = splitter.FrameRate;
         if (Format == default)
         {
-            Format = splitter.Sequence.Format;
+            Format = splitter.Format ?? default;
         }
     }
 
@@ -161,9 +125,10 @@ internal sealed class OriginStream : IAsyncDisposable
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         silence.CancelAfter(SilenceTimeout);
         int count;
+        bool endOfMessage;
         try
         {
-            count = await read(readBuffer, silence.Token);
+            (count, endOfMessage) = await read(readBuffer, silence.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -181,7 +146,7 @@ internal sealed class OriginStream : IAsyncDisposable
 
         try
         {
-            splitter.Append(readBuffer.AsSpan(0, count), arrived);
+            splitter.Append(readBuffer.AsSpan(0, count), endOfMessage, arrived);
         }
         catch (InvalidDataException e)
         {
@@ -191,11 +156,12 @@ internal sealed class OriginStream : IAsyncDisposable
         return true;
     }
 
-    private static async Task<OriginStream> OpenWebSocketAsync(Uri address, CancellationToken cancellationToken)
+    private static async Task<OriginStream> OpenWebSocketAsync(Uri address, OriginCodec codec, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         try
         {
+            socket.Options.CollectHttpResponseDetails = true; // to tell 404 (stream not offered) from other refusals
             // Pings that go unanswered end the connection: an origin that vanished from the network is noticed too.
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
             socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(5);
@@ -206,11 +172,18 @@ internal sealed class OriginStream : IAsyncDisposable
             using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 connecting.CancelAfter(SilenceTimeout);
-                await socket.ConnectAsync(address, connecting.Token);
+                try
+                {
+                    await socket.ConnectAsync(address, connecting.Token);
+                }
+                catch (WebSocketException) when (socket.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    throw new StreamNotOfferedException($"{Redact(address)} answered 404: the origin offers no {codec.Name()} stream");
+                }
             }
 
-            var header = await ReceiveHeaderAsync(socket, address, cancellationToken);
-            return new OriginStream(address, (buffer, token) => ReceiveSomeAsync(socket, buffer, token), socket, header);
+            var header = await ReceiveHeaderAsync(socket, address, codec, cancellationToken);
+            return new OriginStream(address, codec, (buffer, token) => ReceiveSomeAsync(socket, buffer, token), socket, header);
         }
         catch
         {
@@ -219,21 +192,21 @@ internal sealed class OriginStream : IAsyncDisposable
         }
     }
 
-    // Message boundaries mean nothing here: the pictures are found from their start codes. 0 means the origin closed.
-    private static async ValueTask<int> ReceiveSomeAsync(ClientWebSocket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    // Count 0 means the origin closed. Whether a message ends here matters to H.264 (one access unit per message) only.
+    private static async ValueTask<(int Count, bool EndOfMessage)> ReceiveSomeAsync(ClientWebSocket socket, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {
             var result = await socket.ReceiveAsync(buffer, cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close || result.Count > 0)
             {
-                return result.MessageType == WebSocketMessageType.Close ? 0 : result.Count;
+                return result.MessageType == WebSocketMessageType.Close ? (0, true) : (result.Count, result.EndOfMessage);
             }
         }
     }
 
-    // Every PiStreaming video WebSocket starts with "jsmp", width and height (big-endian uint16).
-    private static async Task<FrameFormat> ReceiveHeaderAsync(ClientWebSocket socket, Uri address, CancellationToken cancellationToken)
+    // Every PiStreaming video WebSocket starts with "jsmp" (MPEG-1) or "h264", width and height (big-endian uint16).
+    private static async Task<FrameFormat> ReceiveHeaderAsync(ClientWebSocket socket, Uri address, OriginCodec codec, CancellationToken cancellationToken)
     {
         var header = new byte[64];
         var length = 0;
@@ -255,16 +228,28 @@ internal sealed class OriginStream : IAsyncDisposable
             }
         }
 
-        if (length != 8 || !header.AsSpan(0, 4).SequenceEqual("jsmp"u8))
+        if (codec == OriginCodec.H264 && length == 8 && header.AsSpan(0, 4).SequenceEqual(OriginCodec.Mpeg1.HeaderMagic()))
         {
-            throw new OriginUnavailableException($"{Redact(address)} is not a PiStreaming video WebSocket (its first message is not the jsmp header)");
+            // The video port of an origin without H.264 answers every path with MPEG-1.
+            throw new StreamNotOfferedException($"{Redact(address)} answered with MPEG-1: the origin offers no H.264 stream");
+        }
+
+        if (length != 8 || !header.AsSpan(0, 4).SequenceEqual(codec.HeaderMagic()))
+        {
+            throw new OriginUnavailableException(
+                $"{Redact(address)} is not a PiStreaming {codec.Name()} video WebSocket (its first message is not the {System.Text.Encoding.ASCII.GetString(codec.HeaderMagic())} header)");
         }
 
         return new FrameFormat(BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4)), BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6)));
     }
 
-    private static async Task<OriginStream> OpenHttpAsync(Uri address, CancellationToken cancellationToken)
+    private static async Task<OriginStream> OpenHttpAsync(Uri address, OriginCodec codec, CancellationToken cancellationToken)
     {
+        if (codec != OriginCodec.Mpeg1)
+        {
+            throw new ArgumentException("a relay reads only the MPEG-1 stream over HTTP (/stream.mpg)", nameof(codec));
+        }
+
         var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -291,7 +276,7 @@ internal sealed class OriginStream : IAsyncDisposable
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new OriginStream(address, (buffer, token) => body.ReadAsync(buffer, token), new Both(response, client), null);
+            return new OriginStream(address, codec, async (buffer, token) => (await body.ReadAsync(buffer, token), false), new Both(response, client), null);
         }
         catch
         {
@@ -341,4 +326,7 @@ internal sealed class OriginStream : IAsyncDisposable
 }
 
 /// <summary>The origin cannot be reached, refused, or sent something that is not PiStreaming video; the message says which.</summary>
-internal sealed class OriginUnavailableException(string message) : IOException(message);
+internal class OriginUnavailableException(string message) : IOException(message);
+
+/// <summary>The origin answered 404 for one of its streams: it does not offer it (its --codec), or the address is wrong.</summary>
+internal sealed class StreamNotOfferedException(string message) : OriginUnavailableException(message);

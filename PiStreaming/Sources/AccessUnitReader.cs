@@ -1,7 +1,7 @@
 namespace PiStreaming.Sources;
 
 /// <summary>
-/// Cuts an annex-B H.264 byte stream (rpicam-vid --codec h264) into access units, one picture each. A
+/// Cuts an annex-B H.264 byte stream (rpicam-vid --codec h264, or a webcam's H.264 copied by ffmpeg) into access units, one picture each. A
 /// picture is known to be whole when the next one begins: at an access unit delimiter, SPS, PPS or SEI,
 /// or at a slice that starts a picture (first_mb_in_slice 0) after a slice. So each picture is handed on
 /// when the next one arrives, one frame interval after it was written.

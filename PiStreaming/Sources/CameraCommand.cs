@@ -1,8 +1,8 @@
 namespace PiStreaming.Sources;
 
 /// <summary>
-/// A helper program that writes raw frames to its stdout: a camera tool, or ffmpeg reading a
-/// webcam or a file. Also says what to tell the user when it is missing or stops.
+/// A helper program that writes raw frames (or the camera's own H.264) to its stdout: a camera tool, or
+/// ffmpeg reading a webcam or a file. Also says what to tell the user when it is missing or stops.
 /// </summary>
 /// <param name="Name">for log lines, e.g. "Raspberry Pi camera".</param>
 /// <param name="Programs">program names tried in order on PATH (or full paths); the first found runs.</param>

@@ -27,8 +27,8 @@ internal interface IFrameSource : IAsyncDisposable
     long Restarts => 0;
 
     /// <summary>
-    /// True when the "frames" are the camera's own H.264 access units (rpicam-vid --codec h264), passed
-    /// on to H.264 viewers as they are; false for raw I420 frames.
+    /// True when the "frames" are the camera's own H.264 access units (rpicam-vid --codec h264, or a webcam's
+    /// H.264), passed on to H.264 viewers as they are; false for raw I420 frames.
     /// </summary>
     bool DeliversH264 => false;
 
