@@ -30,7 +30,7 @@ internal static class LeanBenchmark
 
     private static readonly Option<string[]> Only = new("--only")
     {
-        Description = "Run only these parts: startup, one, stdin, camera, fanout, stalled",
+        Description = "Run only these parts: startup, one, stdin, camera, fanout, stalled, control (the stalled run without stalled viewers)",
         DefaultValueFactory = _ => [],
         AllowMultipleArgumentsPerToken = true,
     };
@@ -153,6 +153,11 @@ internal static class LeanBenchmark
         if (runs("stalled") && stall > TimeSpan.Zero)
         {
             yield return m => m.StalledAsync(stall);
+        }
+
+        if (runs("control") && stall > TimeSpan.Zero)
+        {
+            yield return m => m.StalledAsync(stall, stalledViewers: 0);
         }
     }
 

@@ -96,22 +96,31 @@ internal sealed class LeanMeasures(ServerBuild build, TimeSpan window, Action<st
         Record("RSS, 2000 viewers (MB)", server.ResidentBytes() / MegaByte);
     }
 
-    /// <summary>From a cold start: 10 healthy viewers, RSS 2 s after the start, then 100 stalled ones beside them for <paramref name="duration"/>.</summary>
-    public async Task StalledAsync(TimeSpan duration)
+    /// <summary>
+    /// From a cold start: 10 healthy viewers, RSS 2 s after the start, then <paramref name="stalledViewers"/> stalled ones beside them
+    /// for <paramref name="duration"/>. With none, it is the control: what the same run grows by without stalled viewers
+    /// (warm-up, and the GC's first generation filling before its first collection).
+    /// </summary>
+    public async Task StalledAsync(TimeSpan duration, int stalledViewers = 100)
     {
         await using var server = await BenchmarkServer.StartAsync(Arguments(Vga, 24), StartTimeout, build);
         await using var healthy = ViewerFleet.Start(server.WebSocketUri, 10, Header(Vga));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var before = server.ResidentBytes() / MegaByte;
         healthy.BeginWindow();
-        await using (StalledFleet.Start(server.WebSocketUri, 100, TimeSpan.Zero))
+        await using (StalledFleet.Start(server.WebSocketUri, stalledViewers, TimeSpan.Zero))
         {
             await Task.Delay(duration);
             healthy.EndWindow();
-            Record($"RSS growth, 100 stalled viewers for {duration.TotalSeconds:0} s from a cold start (MB)", server.ResidentBytes() / MegaByte - before);
+            Record(stalledViewers > 0
+                ? $"RSS growth, {stalledViewers} stalled viewers for {duration.TotalSeconds:0} s from a cold start (MB)"
+                : $"RSS growth, control: the same {duration.TotalSeconds:0} s without stalled viewers (MB)", server.ResidentBytes() / MegaByte - before);
         }
 
-        Record("stalled run: pictures, worst healthy viewer (%)", healthy.Report(24).ReceivedShare.Min * 100);
+        if (stalledViewers > 0)
+        {
+            Record("stalled run: pictures, worst healthy viewer (%)", healthy.Report(24).ReceivedShare.Min * 100);
+        }
     }
 
     private async Task<double> CpuShareAsync(BenchmarkServer server)

@@ -77,6 +77,45 @@ internal class SlowViewerTests
     }
 
     [Test]
+    public async Task A_stalled_viewer_pins_no_more_of_the_servers_buffers_than_its_write_limit_and_one_picture()
+    {
+        const int Stalled = 10;
+        using var kestrelMemory = new KestrelMemoryInUse();
+        await using var server = await TestServer.StartAsync(HeavyStream(new SlowViewerPolicy
+        {
+            MaxBacklog = TimeSpan.FromSeconds(1),
+            GiveUpAfter = TimeSpan.FromMinutes(1),
+        }));
+        using var healthy = await WebSocketViewer.ConnectAsync(server.WebSocketUri);
+        await healthy.ReceiveMessagesAsync(1 + 2, Patience);
+        var before = kestrelMemory.Bytes;
+
+        var stalled = new List<StalledViewer>();
+        try
+        {
+            for (var i = 0; i < Stalled; i++)
+            {
+                stalled.Add(await StalledViewer.ConnectAsync("127.0.0.1", server.Server.WebSocketPort));
+            }
+
+            // A stalled viewer skips once its socket's buffers are full and then a second of pictures has waited
+            // in its outbox: by then whatever the server buffers for it is as full as it gets.
+            await Eventually.HoldsAsync(() => server.Server.SkippedPictures >= Stalled * 30, Patience, "every stalled viewer skipped pictures");
+            var perViewer = (kestrelMemory.Bytes - before) / Stalled;
+            TestContext.Out.WriteLine($"Kestrel's pool: {before} bytes in use with one healthy viewer, {perViewer} more per stalled viewer");
+
+            // The writer may fill the pipe up to the limit, and the picture that crosses it goes in whole (pictures of
+            // this stream stay well under 32 KiB); Kestrel's default limit alone (64 KiB) would exceed this.
+            Assert.That(perViewer, Is.LessThanOrEqualTo(Web.WebServer.WriteBufferBytes + 32 * 1024));
+            Assert.That(server.Server.ViewerCount, Is.EqualTo(1 + Stalled), "none given up on yet");
+        }
+        finally
+        {
+            stalled.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Test]
     public async Task Stopping_the_server_does_not_wait_for_a_viewer_whose_sends_are_stuck()
     {
         var server = await TestServer.StartAsync(HeavyStream(new SlowViewerPolicy { GiveUpAfter = TimeSpan.FromMinutes(1) }));

@@ -25,6 +25,15 @@ internal sealed class WebServer : IAsyncDisposable
     // once a second and adds that second to every timeout, so 9 s here closes them after 10-11 s.
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(9);
 
+    /// <summary>
+    /// How much a connection's writer may put into the socket transport's output pipe before its flush waits
+    /// for the socket (Kestrel's default is 64 KiB). A viewer that stops reading holds that much of Kestrel's
+    /// pinned memory until it is closed, besides the kernel's send buffer; a healthy one's pictures pass
+    /// through at once, and a picture larger than this still goes in whole (its flush waits until the socket
+    /// has taken it).
+    /// </summary>
+    public const int WriteBufferBytes = 16 * 1024;
+
     private readonly WebApplication app;
     private readonly Func<ListenOptions> httpListener;
     private readonly Func<ListenOptions> webSocketListener;
@@ -64,7 +73,11 @@ internal sealed class WebServer : IAsyncDisposable
 
         // A thousand viewers may connect in the same instant; the default backlog (512) would drop
         // some of their SYNs and make them retry a second later.
-        builder.WebHost.UseSockets(sockets => sockets.Backlog = Math.Max(512, options.MaxViewers + ConnectionLimit.NonViewerHeadroom));
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.Backlog = Math.Max(512, options.MaxViewers + ConnectionLimit.NonViewerHeadroom);
+            sockets.MaxWriteBufferSize = WriteBufferBytes;
+        });
 
         var logger = loggers.CreateLogger<WebServer>();
         var descriptors = DescriptorLimit.Current();
