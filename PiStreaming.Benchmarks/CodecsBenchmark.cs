@@ -91,7 +91,7 @@ internal static partial class CodecsBenchmark
     private sealed record Encode(double Kbps, double Psnr, double CpuPercent);
 
     private static IReadOnlyList<string> H264Args(EncoderSettings settings, int kbps) =>
-        H264Arguments.For(settings, new H264Settings(H264EncoderKind.Libx264, kbps, H264Settings.IntraPeriodFor(FrameRate)));
+        H264Arguments.For(settings, new H264Settings(H264EncoderKind.Libx264, kbps, H264Settings.IntraPeriodFor(FrameRate), FrameRate));
 
     private static IEnumerable<(string Name, Func<Task<string>> Make)> Clips(FrameFormat format, double seconds, string directory)
     {

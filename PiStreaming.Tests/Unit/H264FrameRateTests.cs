@@ -1,4 +1,5 @@
 using PiStreaming.Encoding;
+using PiStreaming.Options;
 using PiStreaming.Tests.Support;
 
 namespace PiStreaming.Tests.Unit;
@@ -15,6 +16,30 @@ internal class H264FrameRateTests
             "-c:v", "libx264", "-profile:v", profile, "-pix_fmt", profile == "high444" ? "yuv444p" : "yuv420p", "-f", "h264");
 
         Assert.That(H264FrameRate.Read(Sps(stream)), Is.EqualTo(expected).Within(0.01));
+    }
+
+    [Test]
+    public async Task The_servers_H264_encoder_states_the_cameras_own_rate_which_MPEG1_cannot_code()
+    {
+        var options = new ServerOptions { Width = 320, Height = 240, FrameRate = 15 };
+        var settings = EncoderSettings.From(options, "ffmpeg");
+        Assert.That(settings.FrameRate.Value, Is.Not.EqualTo(15.0), "MPEG-1 has no 15 fps");
+        var frames = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"frames-{Guid.NewGuid():N}.yuv");
+        await File.WriteAllBytesAsync(frames, await FfmpegProbe.GenerateAsync(
+            "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-frames:v", "2", "-pix_fmt", "yuv420p", "-f", "rawvideo"));
+        try
+        {
+            // The server's own encoder command line, reading the frames from a file instead of stdin, writing plain annex B.
+            var arguments = H264Arguments.For(settings, options.H264(H264EncoderKind.Libx264))
+                .Select(a => a == "pipe:0" ? frames : a).TakeWhile(a => a != FfmpegArguments.PacketsOut.First());
+            var stream = await FfmpegProbe.GenerateAsync([.. arguments, "-f", "h264"]);
+
+            Assert.That(H264FrameRate.Read(Sps(stream)), Is.EqualTo(15.0).Within(0.01));
+        }
+        finally
+        {
+            File.Delete(frames);
+        }
     }
 
     [Test]

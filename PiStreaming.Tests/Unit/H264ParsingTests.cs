@@ -16,7 +16,7 @@ public class H264ParsingTests
     public static async Task Encode()
     {
         var settings = new EncoderSettings(new FrameFormat(320, 240), Mpeg1FrameRate.For(24), 800);
-        var arguments = H264Arguments.For(settings, new H264Settings(H264EncoderKind.Libx264, 400, 12)).ToList();
+        var arguments = H264Arguments.For(settings, new H264Settings(H264EncoderKind.Libx264, 400, 12, 24)).ToList();
         // Same encoder settings, raw annex B out instead of the multipart packets, testsrc in instead of stdin.
         var encoder = arguments.SkipWhile(a => a != "-c:v").TakeWhile(a => a != "-fps_mode").ToArray();
         stream = await FfmpegProbe.GenerateAsync([.. new[] { "-f", "lavfi", "-i", "testsrc=size=320x240:rate=24", "-frames:v", "30", "-pix_fmt", "yuv420p" },

@@ -30,11 +30,12 @@ internal static class FfmpegArguments
     }
 
     /// <summary>The input half every encoder shares: raw I420 frames of the stream's size on stdin.</summary>
-    public static List<string> RawFramesIn(EncoderSettings settings) =>
+    /// <param name="rate">the frames' rate; MPEG-1's coded rate unless given.</param>
+    public static List<string> RawFramesIn(EncoderSettings settings, string? rate = null) =>
     [
         "-hide_banner", "-nostats", "-loglevel", "warning",
         "-f", "rawvideo", "-pix_fmt", "yuv420p",
-        "-s", settings.Format.ToString(), "-r", settings.FrameRate.ToString(),
+        "-s", settings.Format.ToString(), "-r", rate ?? settings.FrameRate.ToString(),
         "-i", "pipe:0",
     ];
 

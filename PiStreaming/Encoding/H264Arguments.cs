@@ -12,7 +12,7 @@ internal static class H264Arguments
 {
     public static IReadOnlyList<string> For(EncoderSettings settings, H264Settings h264)
     {
-        var arguments = FfmpegArguments.RawFramesIn(settings);
+        var arguments = FfmpegArguments.RawFramesIn(settings, h264.FrameRate.ToString("0.###", CultureInfo.InvariantCulture));
         arguments.AddRange(FfmpegArguments.Filters(FfmpegArguments.FlipFilters(settings)));
         var bitrate = h264.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
         var period = h264.IntraPeriod.ToString(CultureInfo.InvariantCulture);

@@ -12,7 +12,8 @@ internal enum H264EncoderKind
 
 /// <summary>How the H.264 stream is encoded.</summary>
 /// <param name="IntraPeriod">pictures from one IDR picture to the next (see <see cref="IntraPeriodFor"/>).</param>
-internal sealed record H264Settings(H264EncoderKind Encoder, int BitrateKbps, int IntraPeriod)
+/// <param name="FrameRate">the camera's own rate: H.264, unlike MPEG-1, codes any rate, so its timing and rate control use this one.</param>
+internal sealed record H264Settings(H264EncoderKind Encoder, int BitrateKbps, int IntraPeriod, double FrameRate)
 {
     public const int DefaultBitrateKbps = 400;
 

@@ -75,5 +75,5 @@ internal sealed record ServerOptions
 
     /// <summary>The H.264 stream's settings, made by <paramref name="encoder"/>.</summary>
     public Encoding.H264Settings H264(Encoding.H264EncoderKind encoder) =>
-        new(encoder, H264BitrateKbps, Encoding.H264Settings.IntraPeriodFor(FrameRate));
+        new(encoder, H264BitrateKbps, Encoding.H264Settings.IntraPeriodFor(FrameRate), FrameRate);
 }
