@@ -58,22 +58,9 @@ internal sealed class H264MessageSplitter : IPictureSplitter
             }
 
             Started = true;
-            FrameRate = ReadFrameRate(unit.Data.Span);
+            FrameRate = H264FrameRate.Read(parameterSets.LatestSequence);
         }
 
         completed.Add(unit);
-    }
-
-    private static double? ReadFrameRate(ReadOnlySpan<byte> unit)
-    {
-        foreach (var (start, count) in H264AccessUnit.NalUnits(unit))
-        {
-            if ((unit[start] & 0x1F) == H264AccessUnit.SequenceParameterSet)
-            {
-                return H264FrameRate.Read(unit.Slice(start, count));
-            }
-        }
-
-        return null;
     }
 }

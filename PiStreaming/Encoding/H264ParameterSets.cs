@@ -10,6 +10,9 @@ internal sealed class H264ParameterSets
     private byte[]? sequence;
     private byte[]? picture;
 
+    /// <summary>The latest SPS NAL unit seen, without its start code; empty before the first.</summary>
+    public ReadOnlySpan<byte> LatestSequence => sequence is null ? [] : sequence.AsSpan(StartCode.Length);
+
     public EncodedPicture Complete(EncodedPicture unit)
     {
         var data = unit.Data.Span;
@@ -37,5 +40,7 @@ internal sealed class H264ParameterSets
         return H264AccessUnit.Parse((byte[])[.. data[..at], .. sequence, .. picture, .. data[at..]], unit.FrameReadAt);
     }
 
-    private static byte[] WithStartCode(ReadOnlySpan<byte> nal) => [0, 0, 0, 1, .. nal];
+    private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
+
+    private static byte[] WithStartCode(ReadOnlySpan<byte> nal) => [.. StartCode, .. nal];
 }
