@@ -1,5 +1,4 @@
-using CliWrap;
-using CliWrap.Buffered;
+using PiStreaming.Processes;
 
 namespace PiStreaming.Encoding;
 
@@ -20,20 +19,10 @@ internal static class H264EncoderProbe
             return H264EncoderKind.Libx264;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience);
-        try
-        {
-            var result = await Cli.Wrap(ffmpegPath)
-                .WithArguments(["-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", $"color=size={format}:rate=25",
-                    "-frames:v", "2", "-pix_fmt", "yuv420p", "-c:v", "h264_v4l2m2m", "-f", "null", "-"])
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
-            return result.ExitCode == 0 ? H264EncoderKind.V4l2m2m : H264EncoderKind.Libx264;
-        }
-        catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
-        {
-            return H264EncoderKind.Libx264;
-        }
+        var result = await ProgramQuestion.AskAsync(ffmpegPath,
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", $"color=size={format}:rate=25",
+                "-frames:v", "2", "-pix_fmt", "yuv420p", "-c:v", "h264_v4l2m2m", "-f", "null", "-"],
+            Patience, cancellationToken);
+        return result is { ExitCode: 0 } ? H264EncoderKind.V4l2m2m : H264EncoderKind.Libx264;
     }
 }

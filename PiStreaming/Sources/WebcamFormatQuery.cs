@@ -1,5 +1,4 @@
-using CliWrap;
-using CliWrap.Buffered;
+using PiStreaming.Processes;
 
 namespace PiStreaming.Sources;
 
@@ -14,21 +13,9 @@ internal static class WebcamFormatQuery
     /// <returns>what the webcam offers; <see cref="WebcamFormats.None"/> when it cannot be asked (missing, busy, ffmpeg fails).</returns>
     public static async Task<WebcamFormats> AskAsync(string ffmpegPath, string device, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience);
-        try
-        {
-            // ffmpeg writes the list to stderr and then exits with an error ("Immediate exit requested"), as it should.
-            var result = await Cli.Wrap(ffmpegPath)
-                .WithArguments(Arguments(device))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
-            return WebcamFormats.Parse(result.StandardError);
-        }
-        catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
-        {
-            return WebcamFormats.None;
-        }
+        // ffmpeg writes the list to stderr and then exits with an error ("Immediate exit requested"), as it should.
+        var result = await ProgramQuestion.AskAsync(ffmpegPath, Arguments(device), Patience, cancellationToken);
+        return result is null ? WebcamFormats.None : WebcamFormats.Parse(result.StandardError);
     }
 
     public static IReadOnlyList<string> Arguments(string device) => ["-hide_banner", "-nostdin", "-f", "v4l2", "-list_formats", "all", "-i", device];
