@@ -4,7 +4,7 @@
 #   ./build.sh test                   run all tests; ends with "N passed, N failed"
 #   ./build.sh bench [latency|load|outputs|lean]   run a benchmark against the real server and print its numbers
 #   ./build.sh build                  only install and build
-#   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-x64: Native AOT; linux-arm64, linux-arm: ReadyToRun)
+#   ./build.sh publish RID            a self-contained server in artifacts/publish/RID/ (linux-x64, linux-arm64: Native AOT; linux-arm: ReadyToRun)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -153,7 +153,7 @@ lean_baseline() {
   dotnet build "$source/PiStreaming/PiStreaming.csproj" -c "$CONFIGURATION" -o "$LEAN_BASELINE" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
 }
 
-# The x64 server as the ARM builds ship it (ReadyToRun), only to measure it beside the published Native AOT build
+# The x64 server as the 32-bit ARM build ships it (ReadyToRun), only to measure it beside the published Native AOT build
 # (./build.sh bench lean).
 LEAN_R2R="$ROOT/artifacts/lean-r2r"
 
