@@ -157,6 +157,23 @@ lean_baseline() {
 # (./build.sh bench lean).
 LEAN_R2R="$ROOT/artifacts/lean-r2r"
 
+# Each failed test in a .trx file: its name, then the first lines of its message.
+failed_tests() {
+  if command -v python3 >/dev/null; then
+    python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+    print("  " + result.get("testName"))
+    message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+    for line in message[:6]:
+        print("    " + line)
+PY
+  else
+    grep -o '<UnitTestResult [^>]*outcome="Failed"' "$1" | sed 's/.*testName="\([^"]*\)".*/  \1/'
+  fi
+}
+
 run_tests() {
   # One formatting style (.editorconfig), checked like a test.
   if ! dotnet format whitespace PiStreaming.sln --verify-no-changes >&2; then
@@ -176,6 +193,11 @@ run_tests() {
     failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
   elif [ "$status" -ne 0 ]; then
     failed=1
+  fi
+  # The failures again, last, where a CI page that shows only the end of the output still has them.
+  if [ "${failed:-0}" -gt 0 ] && [ -f "$trx" ]; then
+    echo "failed tests:"
+    failed_tests "$trx"
   fi
   echo "$passed passed, $failed failed"
   [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

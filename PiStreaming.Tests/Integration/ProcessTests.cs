@@ -59,15 +59,15 @@ public class ProcessTests
         using var server = ServerProcess.Start(ServerProcess.Loopback);
         var (_, wsPort) = await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
         // A viewer that never answers the close handshake keeps the orderly stop waiting for its timeout.
-        using var silent = new TcpClient();
-        await silent.ConnectAsync("127.0.0.1", wsPort);
-        await silent.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-            "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-        await Task.Delay(500);
+        using var silent = await RawConnection.ConnectAsync(wsPort);
+        await silent.SendAsync(System.Text.Encoding.ASCII.GetBytes(RawConnection.Handshake(wsPort)));
+        Assert.That(await silent.ReadHeadAsync(TimeSpan.FromSeconds(10)), Does.StartWith("HTTP/1.1 101 "));
         var children = server.ChildPids();
         Assert.That(children, Is.Not.Empty, "ffmpeg should be running");
 
         server.Signal(ServerProcess.SIGINT);
+        await server.WaitForLogAsync("stopping camera and encoder", TimeSpan.FromSeconds(10));
+        // Signals closer together than 100 ms are one request (ShutdownSignal.SameRequest); this one is another.
         await Task.Delay(250);
         server.Signal(ServerProcess.SIGINT);
 
