@@ -75,8 +75,9 @@ internal sealed class StalledViewer : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException && cancel.IsCancellationRequested)
         {
+            // The time was up (cancelling aborts the socket: a receive started just after says "aborted").
             return new Received(messages, null, ConnectionEnded: false);
         }
         catch (Exception e) when (e is WebSocketException or IOException or SocketException or EndOfStreamException)

@@ -24,7 +24,18 @@ internal sealed class WebSocketViewer : IDisposable
         using var message = new MemoryStream();
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+            }
+            catch (WebSocketException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Cancelling aborts the socket; when that lands just after a receive completed, the next receive
+                // finds it aborted and says so instead of being cancelled. Either way the time was up.
+                throw new OperationCanceledException(cancellationToken);
+            }
+
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
