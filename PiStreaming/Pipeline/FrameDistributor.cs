@@ -36,14 +36,16 @@ internal sealed class FrameDistributor(IFrameSource source, FrameQueue main, Tim
     {
         try
         {
-            await foreach (var frame in source.ReadFramesAsync(cancellationToken).WithCancellation(cancellationToken))
+            await foreach (var bytes in source.ReadFramesAsync(cancellationToken).WithCancellation(cancellationToken))
             {
                 var readAt = time.GetTimestamp();
                 Interlocked.Exchange(ref lastFrameAt, readAt);
-                await main.AddAsync(frame, readAt, cancellationToken);
+                // One copy (the source reuses its buffer), shared by every encoder.
+                using var frame = Frame.CopyOf(bytes, readAt);
+                await main.AddAsync(frame.Share(), cancellationToken);
                 foreach (var queue in Volatile.Read(ref others))
                 {
-                    await queue.AddAsync(frame, readAt, cancellationToken); // never waits: these queues drop
+                    await queue.AddAsync(frame.Share(), cancellationToken); // never waits: these queues drop
                 }
             }
         }

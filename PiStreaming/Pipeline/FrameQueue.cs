@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using PiStreaming.Metrics;
 
@@ -9,8 +8,7 @@ namespace PiStreaming.Pipeline;
 /// when the queue is full the oldest frame is dropped (and counted), so the encoder goes on with the
 /// newest and a slow one stalls no one. A queue that <c>waits</c> instead holds the source back, for a
 /// piped stream whose producer is paced by the pipe and would otherwise lose frames it meant to send.
-/// Frames are copies (the source reuses its buffer), rented from the shared pool and returned by
-/// <see cref="Frame.Dispose"/>.
+/// A queue owns the frames added to it and disposes each once taken and used (or dropped).
 /// </summary>
 internal sealed class FrameQueue
 {
@@ -37,24 +35,27 @@ internal sealed class FrameQueue
     /// <summary>Frames dropped because the encoder fell behind.</summary>
     public long Dropped => Interlocked.Read(ref dropped);
 
-    /// <summary>Copies <paramref name="frame"/> in; waits only for a queue that waits, and only while it is full.</summary>
-    /// <param name="readAt">when the frame arrived from the source (a <see cref="TimeProvider"/> timestamp).</param>
-    public async ValueTask AddAsync(ReadOnlyMemory<byte> frame, long readAt, CancellationToken cancellationToken)
+    /// <summary>Takes <paramref name="frame"/> in; waits only for a queue that waits, and only while it is full.</summary>
+    public async ValueTask AddAsync(Frame frame, CancellationToken cancellationToken)
     {
-        var copy = Frame.CopyOf(frame, readAt);
         try
         {
-            await channel.Writer.WriteAsync(copy, cancellationToken);
+            await channel.Writer.WriteAsync(frame, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
-            copy.Dispose();
+            frame.Dispose();
             if (e is OperationCanceledException)
             {
                 throw;
             }
         }
     }
+
+    /// <summary>Copies <paramref name="frame"/> in (for a caller that reuses its buffer).</summary>
+    /// <param name="readAt">when the frame arrived from the source (a <see cref="TimeProvider"/> timestamp).</param>
+    public ValueTask AddAsync(ReadOnlyMemory<byte> frame, long readAt, CancellationToken cancellationToken) =>
+        AddAsync(Frame.CopyOf(frame, readAt), cancellationToken);
 
     /// <summary>The next frame, or null once the source has ended (<see cref="Complete"/>).</summary>
     public async ValueTask<Frame?> TakeAsync(CancellationToken cancellationToken) =>
@@ -69,40 +70,6 @@ internal sealed class FrameQueue
         while (channel.Reader.TryRead(out var frame))
         {
             frame.Dispose();
-        }
-    }
-}
-
-/// <summary>One raw frame in a pooled buffer.</summary>
-internal sealed class Frame : IDisposable
-{
-    private byte[]? buffer;
-    private readonly int length;
-
-    private Frame(byte[] buffer, int length, long readAt)
-    {
-        this.buffer = buffer;
-        this.length = length;
-        ReadAt = readAt;
-    }
-
-    /// <summary>When the frame arrived from the source (a <see cref="TimeProvider"/> timestamp).</summary>
-    public long ReadAt { get; }
-
-    public ReadOnlyMemory<byte> Memory => buffer is { } bytes ? bytes.AsMemory(0, length) : throw new ObjectDisposedException(nameof(Frame));
-
-    public static Frame CopyOf(ReadOnlyMemory<byte> frame, long readAt)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
-        frame.CopyTo(buffer);
-        return new Frame(buffer, frame.Length, readAt);
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref buffer, null) is { } bytes)
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 }

@@ -1,60 +1,108 @@
-using System.IO.Pipelines;
 using CliWrap;
 
 namespace PiStreaming.Processes;
 
 /// <summary>
-/// A program's stdin as a stream to write to: what is written goes through a pipe that CliWrap's
-/// stdin pump copies into the program. A write returns once the program's stdin pipe has taken all
-/// of it (as a write to the program's own pipe would), and fails with an <see cref="IOException"/>
+/// A program's stdin as a stream to write to. CliWrap opens the program's stdin pipe and hands it to
+/// <see cref="Source"/>; writes then go straight into that pipe, one write call each, with no copy in
+/// between (a raw frame costs one copy into the kernel, not a copy into a buffer and a pump's writes in
+/// pieces). A write returns once the pipe has taken all of it and fails with an <see cref="IOException"/>
 /// once the program no longer reads; disposing the stream ends the program's input.
 /// </summary>
 internal sealed class InputPipe
 {
-    // Nothing waits in between: a write completes only when every byte is in the program's pipe.
-    private readonly Pipe pipe = new(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, minimumSegmentSize: 64 * 1024,
-        useSynchronizationContext: false));
-
+    private readonly TaskCompletionSource<Stream> opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int pipeBytes;
 
     /// <param name="pipeBytes">how much the program's stdin pipe holds (see <see cref="PipeCapacity"/>): a raw frame, for an encoder.</param>
     public InputPipe(int pipeBytes = PipeCapacity.Default)
     {
         this.pipeBytes = pipeBytes;
-        Writer = pipe.Writer.AsStream();
+        Writer = new ProgramInput(this);
     }
 
     public Stream Writer { get; }
 
-    public PipeSource Source => PipeSource.Create(CopyToAsync);
+    public PipeSource Source => PipeSource.Create(HoldOpenAsync);
 
-    private async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
+    // CliWrap's stdin pump: lends the program's stdin to the writer until the writer is disposed, or until
+    // the program has exited (CliWrap then cancels the pump and closes the pipe).
+    private async Task HoldOpenAsync(Stream destination, CancellationToken cancellationToken)
     {
-        var reader = pipe.Reader;
         PipeCapacity.TryGrow(destination, pipeBytes);
+        opened.TrySetResult(destination);
         try
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(cancellationToken);
-                foreach (var segment in result.Buffer)
-                {
-                    await destination.WriteAsync(segment, cancellationToken);
-                }
+            await ended.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The program has exited or was killed.
+        }
+        finally
+        {
+            ended.TrySetResult();
+        }
+    }
 
-                await destination.FlushAsync(cancellationToken);
-                reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    await reader.CompleteAsync();
-                    return;
-                }
+    private static IOException NoLongerReads(Exception? inner = null) => new("the program no longer reads its input", inner);
+
+    private sealed class ProgramInput(InputPipe pipe) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var destination = await pipe.opened.Task.WaitAsync(cancellationToken);
+            if (pipe.ended.Task.IsCompleted)
+            {
+                throw NoLongerReads();
+            }
+
+            try
+            {
+                await destination.WriteAsync(buffer, cancellationToken);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // CliWrap closed the pipe under the write: the program has exited.
+                throw NoLongerReads(e);
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        // Each write goes into the pipe whole; there is nothing held back to flush.
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
         {
-            // The program has exited or closed its stdin (broken pipe), or it was killed: the next write says so.
-            await reader.CompleteAsync(new IOException("the program no longer reads its input", e));
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("the program's input is written asynchronously");
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override ValueTask DisposeAsync()
+        {
+            pipe.ended.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            pipe.ended.TrySetResult();
+            base.Dispose(disposing);
         }
     }
 }
