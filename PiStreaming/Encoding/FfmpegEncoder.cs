@@ -49,7 +49,6 @@ internal sealed class FfmpegEncoder : IAsyncDisposable
         try
         {
             await process.StandardInput.WriteAsync(frame, stuck.Token);
-            await process.StandardInput.FlushAsync(stuck.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -93,12 +93,7 @@ internal sealed class InputPipe
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override ValueTask DisposeAsync()
-        {
-            pipe.ended.TrySetResult();
-            return ValueTask.CompletedTask;
-        }
-
+        // DisposeAsync comes here too (Stream's own DisposeAsync calls Dispose).
         protected override void Dispose(bool disposing)
         {
             pipe.ended.TrySetResult();

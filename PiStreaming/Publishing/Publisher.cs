@@ -108,7 +108,6 @@ internal sealed class Publisher(PublishTarget target, Broadcaster stream, Publis
         try
         {
             await ffmpeg.StandardInput.WriteAsync(message, stuck.Token);
-            await ffmpeg.StandardInput.FlushAsync(stuck.Token);
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
